@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Top-level entry points. `make` builds the hypervisor; `make run` boots it
+# under QEMU; `make test` runs every test. run and test install missing
+# Debian packages themselves (as root, through apt-get).
+
+include Config.mk
+
+FIRMWARE ?= bios
+MEM      ?= 1G
+SMP      ?= 1
+ACCEL    ?= tcg
+CMDLINE  ?= console=com1 selftest
+
+.PHONY: all xen clean distclean deps deps-test run debug iso test unit-test \
+        boot-test format
+
+all: xen
+
+xen:
+	$(MAKE) -C xen
+
+deps:
+	sh tools/scripts/install-deps.sh $(DEPS_BUILD) $(DEPS_RUN)
+
+deps-test:
+	sh tools/scripts/install-deps.sh $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
+
+iso: xen
+	sh tools/scripts/mkiso.sh xen/xen.gz build/xenon.iso "$(CMDLINE)"
+
+run: deps
+	$(MAKE) iso
+	sh tools/scripts/run-qemu.sh --iso build/xenon.iso --firmware $(FIRMWARE) \
+	    --mem $(MEM) --smp $(SMP) --accel $(ACCEL)
+
+debug: deps
+	$(MAKE) iso
+	@echo "QEMU waits for gdb: gdb xen/xen-syms -ex 'target remote :1234'"
+	sh tools/scripts/run-qemu.sh --iso build/xenon.iso --firmware $(FIRMWARE) \
+	    --mem $(MEM) --smp $(SMP) --accel $(ACCEL) --gdb
+
+unit-test:
+	$(MAKE) -C tools/tests/unit check
+
+test: deps-test
+	$(MAKE) xen
+	$(PYTHON) -m pytest -ra tools/tests
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	$(MAKE) -C xen clean
+	$(MAKE) -C tools/tests/unit clean
+	rm -rf build
+
+distclean: clean
+	$(MAKE) -C xen distclean
