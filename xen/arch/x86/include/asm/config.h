@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ASM_X86_CONFIG_H
+#define ASM_X86_CONFIG_H
+
+/*
+ * The hypervisor's virtual address space.
+ *
+ * The PV ABI gives the hypervisor L4 slots 256-271 of every guest's page
+ * tables; everything below lives there. There is no direct map of RAM
+ * unless CONFIG_DIRECTMAP_SIZE_GB asks for one, and then only last.
+ *
+ *  start              end (inclusive)     size  L4   what
+ *  0xffff800000000000 0xffff803fffffffff  256G  256  read-only M2P (guest view)
+ *  0xffff804000000000 0xffff80ffffffffff  768G  256+ reserved
+ *  0xffff810000000000 0xffff817fffffffff  512G  258  guest linear page table
+ *  0xffff818000000000 0xffff81ffffffffff  512G  259  reserved
+ *  0xffff820000000000 0xffff827fffffffff  512G  260  per-domain area
+ *  0xffff828000000000 0xffff82bfffffffff  256G  261  read-write M2P
+ *  0xffff82c000000000 0xffff82cfffffffff   64G  261  vmap
+ *  0xffff82d000000000 0xffff82d03fdfffff ~1022M 261  per-CPU mapcache windows
+ *  0xffff82d03fe00000 0xffff82d03fffffff    2M  261  boot mappings (bootmap)
+ *  0xffff82d040000000 0xffff82d07fffffff    1G  261  hypervisor image
+ *  0xffff82d080000000 0xffff82dfffffffff  ~62G  261  reserved
+ *  0xffff82e000000000 0xffff82ffffffffff  128G  261  frame table
+ *  0xffff830000000000 0xffff837fffffffff  512G  262  xenheap (through vmap)
+ *  0xffff838000000000 0xffff83ffffffffff  512G  263  page-to-virt tracking
+ *  0xffff840000000000 0xffff87ffffffffff    4T  264+ direct map (optional)
+ *
+ * Only the image and the bootmap window are populated so far; the other
+ * regions are reserved here so that later code fills them without moving
+ * anything. xen/arch/x86/mm/layout.c checks at boot that no two overlap.
+ */
+
+#define PAGE_SHIFT     12
+#define PAGE_SIZE      (1UL << PAGE_SHIFT)
+#define PAGE_MASK      (~(PAGE_SIZE - 1))
+#define L2_PAGE_SHIFT  21
+#define L3_PAGE_SHIFT  30
+#define L4_PAGE_SHIFT  39
+
+#ifdef __ASSEMBLY__
+#define _AC(x, s) x
+#else
+#define _AC(x, s) x##s
+#endif
+
+#define HYPERVISOR_VIRT_START _AC(0xffff800000000000, UL)
+#define HYPERVISOR_VIRT_END   _AC(0xffff880000000000, UL)
+
+#define RO_MPT_VIRT_START     _AC(0xffff800000000000, UL)
+#define RO_MPT_VIRT_END       _AC(0xffff804000000000, UL)
+#define LINEAR_PT_VIRT_START  _AC(0xffff810000000000, UL)
+#define LINEAR_PT_VIRT_END    _AC(0xffff818000000000, UL)
+#define PERDOMAIN_VIRT_START  _AC(0xffff820000000000, UL)
+#define PERDOMAIN_VIRT_END    _AC(0xffff828000000000, UL)
+#define RDWR_MPT_VIRT_START   _AC(0xffff828000000000, UL)
+#define RDWR_MPT_VIRT_END     _AC(0xffff82c000000000, UL)
+#define VMAP_VIRT_START       _AC(0xffff82c000000000, UL)
+#define VMAP_VIRT_END         _AC(0xffff82d000000000, UL)
+#define MAPCACHE_VIRT_START   _AC(0xffff82d000000000, UL)
+#define MAPCACHE_VIRT_END     _AC(0xffff82d03fe00000, UL)
+#define BOOTMAP_VIRT_START    _AC(0xffff82d03fe00000, UL)
+#define BOOTMAP_VIRT_END      _AC(0xffff82d040000000, UL)
+#define XEN_VIRT_START        _AC(0xffff82d040000000, UL)
+#define XEN_VIRT_END          _AC(0xffff82d080000000, UL)
+#define FRAMETABLE_VIRT_START _AC(0xffff82e000000000, UL)
+#define FRAMETABLE_VIRT_END   _AC(0xffff830000000000, UL)
+#define XENHEAP_VIRT_START    _AC(0xffff830000000000, UL)
+#define XENHEAP_VIRT_END      _AC(0xffff838000000000, UL)
+#define PG2VIRT_VIRT_START    _AC(0xffff838000000000, UL)
+#define PG2VIRT_VIRT_END      _AC(0xffff840000000000, UL)
+#define DIRECTMAP_VIRT_START  _AC(0xffff840000000000, UL)
+#define DIRECTMAP_VIRT_END    _AC(0xffff880000000000, UL)
+
+#define BOOTMAP_SLOTS ((BOOTMAP_VIRT_END - BOOTMAP_VIRT_START) >> PAGE_SHIFT)
+
+/*
+ * The image is loaded by GRUB at a 2 MiB-aligned physical address of its
+ * choosing (multiboot2 relocatable tag) and mapped at XEN_VIRT_START with
+ * 2 MiB pages. XEN_LOAD_ALIGN is that alignment; XEN_LOAD_MIN the lowest
+ * address GRUB may pick.
+ */
+#define XEN_LOAD_ALIGN  _AC(0x200000, UL)
+#define XEN_LOAD_MIN    _AC(0x200000, UL)
+#define XEN_LOAD_MAX    _AC(0xbfffffff, UL)
+
+/* Per-CPU stacks: STACK_ORDER pages each. */
+#define STACK_ORDER 3
+#define STACK_SIZE  (PAGE_SIZE << STACK_ORDER)
+
+/* Code and data segment selectors of the hypervisor's GDT. */
+#define __HYPERVISOR_CS 0x08
+#define __HYPERVISOR_DS 0x10
+
+#ifndef __ASSEMBLY__
+#include <xen/types.h>
+
+/* Physical address the image was loaded at; set by head.S. */
+extern unsigned long xen_phys_start;
+
+/* Image addresses only: the image is the one thing always mapped. */
+#define __pa_image(va) ((paddr_t)((unsigned long)(va) - XEN_VIRT_START + \
+                                  xen_phys_start))
+#endif
+
+#endif /* ASM_X86_CONFIG_H */

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ASM_X86_PAGE_H
+#define ASM_X86_PAGE_H
+
+#include <asm/config.h>
+#include <xen/types.h>
+
+/* Page-table entry flags (4-level paging). */
+#define _PAGE_PRESENT  0x001UL
+#define _PAGE_RW       0x002UL
+#define _PAGE_USER     0x004UL
+#define _PAGE_PWT      0x008UL
+#define _PAGE_PCD      0x010UL
+#define _PAGE_ACCESSED 0x020UL
+#define _PAGE_DIRTY    0x040UL
+#define _PAGE_PSE      0x080UL
+#define _PAGE_GLOBAL   0x100UL
+#define _PAGE_NX       (1UL << 63)
+
+/* Physical-address bits of an entry (up to 52-bit physical addresses). */
+#define PTE_ADDR_MASK  0x000ffffffffff000UL
+
+#define PAGETABLE_ENTRIES 512
+
+#define l1_table_offset(va) (((unsigned long)(va) >> PAGE_SHIFT) & 511)
+#define l2_table_offset(va) (((unsigned long)(va) >> L2_PAGE_SHIFT) & 511)
+#define l3_table_offset(va) (((unsigned long)(va) >> L3_PAGE_SHIFT) & 511)
+#define l4_table_offset(va) (((unsigned long)(va) >> L4_PAGE_SHIFT) & 511)
+
+typedef uint64_t pgentry_t;
+
+/* The hypervisor's L4 table, built by head.S. */
+extern pgentry_t idle_pg_table[PAGETABLE_ENTRIES];
+
+static inline void invlpg(const void *va)
+{
+    __asm__ __volatile__ ( "invlpg (%0)" :: "r" (va) : "memory" );
+}
+
+static inline unsigned long read_cr3(void)
+{
+    unsigned long cr3;
+
+    __asm__ __volatile__ ( "mov %%cr3, %0" : "=r" (cr3) );
+    return cr3;
+}
+
+static inline void write_cr3(unsigned long cr3)
+{
+    __asm__ __volatile__ ( "mov %0, %%cr3" :: "r" (cr3) : "memory" );
+}
+
+#endif /* ASM_X86_PAGE_H */

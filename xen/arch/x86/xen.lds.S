@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The image is linked at XEN_VIRT_START and laid out physically from
+ * XEN_LOAD_MIN; GRUB may move it to another 2 MiB-aligned address
+ * (multiboot2 relocatable tag), which head.S discovers at run time.
+ * Text comes first and the generated symbol table last among the loaded
+ * sections, so relinking with a new table never moves code.
+ */
+#include <asm/config.h>
+
+OUTPUT_FORMAT("elf64-x86-64")
+OUTPUT_ARCH(i386:x86-64)
+ENTRY(start)
+
+PHDRS
+{
+    image PT_LOAD FLAGS(7);
+}
+
+SECTIONS
+{
+    . = XEN_VIRT_START;
+    __image_start = .;
+
+    .text : AT(XEN_LOAD_MIN)
+    {
+        *(.text.header)
+        *(.text .text.*)
+        *(.init.text .init.text.*)
+        __text_end = .;
+    } :image
+
+    .rodata : ALIGN(64)
+    {
+        *(.rodata .rodata.*)
+        . = ALIGN(8);
+        __setup_start = .;
+        KEEP(*(.init.setup))
+        __setup_end = .;
+        . = ALIGN(8);
+        __selftest_start = .;
+        KEEP(*(.data.selftest))
+        __selftest_end = .;
+        . = ALIGN(8);
+        __start___ex_table = .;
+        KEEP(*(.ex_table))
+        __stop___ex_table = .;
+    } :image
+
+    .data : ALIGN(4096)
+    {
+        *(.data.page_aligned)
+        *(.data .data.*)
+        *(.init.data .init.data.*)
+        . = ALIGN(8);
+    } :image
+
+    .bss : ALIGN(4096)
+    {
+        __bss_start = .;
+        *(.bss.page_aligned)
+        *(.bss .bss.*)
+        *(COMMON)
+        . = ALIGN(4096);
+        __bss_end = .;
+    } :image
+
+    __image_end = .;
+
+    /DISCARD/ :
+    {
+        *(.note .note.*)
+        *(.comment)
+        *(.eh_frame)
+        *(.discard .discard.*)
+    }
+}
+
+ASSERT(__image_end - __image_start <= XEN_VIRT_END - XEN_VIRT_START,
+       "image larger than its virtual region")
+ASSERT(start == XEN_VIRT_START, "multiboot2 header must open the image")
