@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef XEN_SELFTEST_H
+#define XEN_SELFTEST_H
+
+#include <xen/compiler.h>
+
+/*
+ * Built-in self-tests. A test is a function returning NULL when it passes
+ * or a reason when it fails (selftest_fail() formats one). Tests register
+ * with REGISTER_SELFTEST(); "selftest" on the command line runs them all,
+ * "selftest=a,b" runs the named ones, in registration order. Each prints
+ * "selftest <name>: PASS" or "selftest <name>: FAIL: <reason>", then a
+ * summary "selftest: N passed, M failed", and the machine powers off.
+ *
+ * A test marked manual runs only when named: it is for tests that end the
+ * boot on purpose (fatal-trap).
+ */
+typedef const char *(*selftest_fn_t)(void);
+
+struct selftest {
+    const char *name;
+    selftest_fn_t fn;
+    bool manual;
+};
+
+extern const struct selftest __selftest_start[], __selftest_end[];
+
+#define __REGISTER_SELFTEST(nm, f, man)                                    \
+    static const struct selftest __used __section(".data.selftest")        \
+        __selftest_##f = { .name = nm, .fn = f, .manual = man }
+#define REGISTER_SELFTEST(nm, f)        __REGISTER_SELFTEST(nm, f, false)
+#define REGISTER_MANUAL_SELFTEST(nm, f) __REGISTER_SELFTEST(nm, f, true)
+
+/* Formats a failure reason into a static buffer and returns it. */
+const char *selftest_fail(const char *fmt, ...) __printf(1, 2);
+
+/* Runs what "selftest=" asked for; returns true if any test was run. */
+bool selftest_run(void);
+
+#endif /* XEN_SELFTEST_H */
