@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The boot CPU's path from head.S to an idle (or self-testing) hypervisor.
+ */
+#include <asm/acpi.h>
+#include <asm/config.h>
+#include <asm/bootinfo.h>
+#include <asm/e820.h>
+#include <asm/layout.h>
+#include <asm/traps.h>
+#include <xen/console.h>
+#include <xen/init.h>
+#include <xen/lib.h>
+#include <xen/param.h>
+#include <xen/selftest.h>
+#include <xen/string.h>
+
+void __start_xen(paddr_t mbi_pa);
+
+extern char __image_start[], __image_end[];
+
+static void __init print_modules(void)
+{
+    unsigned int i;
+
+    printk("Modules: %u\n", boot_info.nr_modules);
+    for ( i = 0; i < boot_info.nr_modules; i++ )
+    {
+        const struct boot_module *m = &boot_info.modules[i];
+
+        printk(" Module %u: %#lx-%#lx (%lu bytes) '%s'\n", i, m->start,
+               m->end, m->end - m->start, m->cmdline);
+    }
+}
+
+static void __init print_memory(void)
+{
+    uint64_t ram = e820_ram_bytes(e820.map, e820.nr_map);
+
+    printk("Memory map (%s, %u entries from the loader):\n",
+           boot_info.mmap_source, e820_raw.nr_map);
+    e820_print(&e820);
+    printk("Total RAM: %lu MiB (%lu bytes)\n", ram >> 20, ram);
+}
+
+void __init __start_xen(paddr_t mbi_pa)
+{
+    multiboot2_parse(mbi_pa);
+
+    /* Options decide how the console starts; their messages wait in conring. */
+    cmdline_parse(boot_info.cmdline);
+    console_init();
+    trap_init();
+
+    printk("Xenon %d.%d (%s build), x86-64, %s\n", XEN_VERSION,
+           XEN_SUBVERSION, IS_ENABLED(CONFIG_DEBUG) ? "debug" : "release",
+           boot_info.efi ? "UEFI" : "BIOS");
+    printk("Boot loader: %s\n", boot_info.loader);
+    printk("Command line: %s\n", boot_info.cmdline);
+    printk("Image: %#lx-%#lx loaded at physical %#lx\n",
+           (unsigned long)__image_start, (unsigned long)__image_end - 1,
+           xen_phys_start);
+    printk("Direct map: %u GiB configured (not built yet)\n",
+           CONFIG_DIRECTMAP_SIZE_GB);
+
+    memcpy(&e820, &e820_raw, sizeof(e820));
+    e820.nr_map = e820_sanitise(e820.map, e820.nr_map);
+    print_memory();
+    print_modules();
+    layout_init();
+
+    acpi_boot_init(boot_info.rsdp_len ? boot_info.rsdp : NULL,
+                   boot_info.rsdp_len);
+
+    if ( selftest_run() )
+        machine_power_off();
+
+    printk("Xenon is up and idle; nothing else to run yet\n");
+    machine_halt();
+}
