@@ -3,8 +3,8 @@
  * The image is linked at XEN_VIRT_START and laid out physically from
  * XEN_LOAD_MIN; GRUB may move it to another 2 MiB-aligned address
  * (multiboot2 relocatable tag), which head.S discovers at run time.
- * Text comes first and the generated symbol table last among the loaded
- * sections, so relinking with a new table never moves code.
+ * Text comes first, so relinking with a new symbol table (at the end of
+ * .rodata) never moves code.
  */
 #include <asm/config.h>
 
@@ -32,7 +32,22 @@ SECTIONS
 
     .rodata : ALIGN(64)
     {
+        . = ALIGN(8);
+        __start___ex_table = .;
+        KEEP(*(.ex_table))
+        __stop___ex_table = .;
         *(.rodata .rodata.*)
+        *(.init.rodata .init.rodata.*)
+    } :image
+
+    /*
+     * Tables of pointers are writable as far as the toolchain is concerned
+     * (-fpic puts const data with relocations in writable sections), so
+     * they live here rather than making .rodata writable.
+     */
+    .data : ALIGN(4096)
+    {
+        *(.data.page_aligned)
         . = ALIGN(8);
         __setup_start = .;
         KEEP(*(.init.setup))
@@ -41,15 +56,6 @@ SECTIONS
         __selftest_start = .;
         KEEP(*(.data.selftest))
         __selftest_end = .;
-        . = ALIGN(8);
-        __start___ex_table = .;
-        KEEP(*(.ex_table))
-        __stop___ex_table = .;
-    } :image
-
-    .data : ALIGN(4096)
-    {
-        *(.data.page_aligned)
         *(.data .data.*)
         *(.init.data .init.data.*)
         . = ALIGN(8);

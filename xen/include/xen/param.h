@@ -39,16 +39,22 @@ struct kernel_param {
 
 extern const struct kernel_param __setup_start[], __setup_end[];
 
-#define __param_entry(nm, ty, ln, field, v)                                \
+/*
+ * The explicit alignment matters: without it GCC may align these 24-byte
+ * objects to 32 bytes, leaving holes in the section, which is walked as an
+ * array.
+ */
+#define __param_entry(nm, ty, ln, field, target, id)                       \
     static const struct kernel_param __used __section(".init.setup")       \
-        __setup_##v##_##ty = { .name = nm, .type = ty, .len = ln,          \
-                               .par.field = (v) }
+        __aligned(__alignof__(struct kernel_param))                        \
+        __setup_##id = { .name = nm, .type = ty, .len = ln,                \
+                         .par.field = (target) }
 
-#define boolean_param(nm, v) __param_entry(nm, OPT_BOOL, sizeof(v), var, &(v))
-#define integer_param(nm, v) __param_entry(nm, OPT_UINT, sizeof(v), var, &(v))
-#define size_param(nm, v)    __param_entry(nm, OPT_SIZE, sizeof(v), var, &(v))
-#define string_param(nm, v)  __param_entry(nm, OPT_STR, sizeof(v), var, (v))
-#define custom_param(nm, fn) __param_entry(nm, OPT_CUSTOM, 0, func, fn)
+#define boolean_param(nm, v) __param_entry(nm, OPT_BOOL, sizeof(v), var, &(v), v)
+#define integer_param(nm, v) __param_entry(nm, OPT_UINT, sizeof(v), var, &(v), v)
+#define size_param(nm, v)    __param_entry(nm, OPT_SIZE, sizeof(v), var, &(v), v)
+#define string_param(nm, v)  __param_entry(nm, OPT_STR, sizeof(v), var, (v), v)
+#define custom_param(nm, fn) __param_entry(nm, OPT_CUSTOM, 0, func, fn, fn)
 
 /*
  * Parses cmdline against the table [start, end). Returns the number of

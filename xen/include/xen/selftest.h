@@ -26,7 +26,9 @@ struct selftest {
 extern const struct selftest __selftest_start[], __selftest_end[];
 
 #define __REGISTER_SELFTEST(nm, f, man)                                    \
+    /* Explicitly aligned: the section is walked as an array (param.h). */ \
     static const struct selftest __used __section(".data.selftest")        \
+        __aligned(__alignof__(struct selftest))                            \
         __selftest_##f = { .name = nm, .fn = f, .manual = man }
 #define REGISTER_SELFTEST(nm, f)        __REGISTER_SELFTEST(nm, f, false)
 #define REGISTER_MANUAL_SELFTEST(nm, f) __REGISTER_SELFTEST(nm, f, true)
