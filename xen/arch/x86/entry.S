@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Exception and interrupt entry.
+ *
+ * One small stub per IDT vector gives every entry the same stack shape
+ * (struct cpu_user_regs, asm/traps.h): a zero error code where the CPU
+ * pushes none, the vector number, then the general registers saved by
+ * the common path. entry_stub_table lists the stubs' addresses in vector
+ * order for trap_init() to put in the IDT.
+ */
+#include <asm/config.h>
+#include <asm/traps.h>
+
+        .text
+
+/*
+ * Shared by all stubs. The CPU aligned RSP to 16 bytes before pushing its
+ * five-word frame; with the error code, the vector and fifteen registers
+ * the structure is 176 bytes, so RSP is 16-byte aligned again here, and
+ * stays so after the two-word frame record below, as the C ABI wants at
+ * the call.
+ */
+        .type   trap_common, @function
+trap_common:
+        cld
+        sub     $UREGS_gprs_size, %rsp
+        mov     %rax, UREGS_rax(%rsp)
+        mov     %rbx, UREGS_rbx(%rsp)
+        mov     %rcx, UREGS_rcx(%rsp)
+        mov     %rdx, UREGS_rdx(%rsp)
+        mov     %rsi, UREGS_rsi(%rsp)
+        mov     %rdi, UREGS_rdi(%rsp)
+        mov     %rbp, UREGS_rbp(%rsp)
+        mov     %r8,  UREGS_r8(%rsp)
+        mov     %r9,  UREGS_r9(%rsp)
+        mov     %r10, UREGS_r10(%rsp)
+        mov     %r11, UREGS_r11(%rsp)
+        mov     %r12, UREGS_r12(%rsp)
+        mov     %r13, UREGS_r13(%rsp)
+        mov     %r14, UREGS_r14(%rsp)
+        mov     %r15, UREGS_r15(%rsp)
+
+        /*
+         * A frame record as if the interrupted instruction had called us,
+         * so that a call trace taken inside the handler (a WARN, say)
+         * walks on into the interrupted code.
+         */
+        push    UREGS_rip(%rsp)
+        push    %rbp
+        mov     %rsp, %rbp
+
+        lea     16(%rsp), %rdi
+        call    do_trap
+        add     $16, %rsp
+
+        /* do_trap() may have changed any of these (a fixup moves RIP). */
+        mov     UREGS_rax(%rsp), %rax
+        mov     UREGS_rbx(%rsp), %rbx
+        mov     UREGS_rcx(%rsp), %rcx
+        mov     UREGS_rdx(%rsp), %rdx
+        mov     UREGS_rsi(%rsp), %rsi
+        mov     UREGS_rdi(%rsp), %rdi
+        mov     UREGS_rbp(%rsp), %rbp
+        mov     UREGS_r8(%rsp),  %r8
+        mov     UREGS_r9(%rsp),  %r9
+        mov     UREGS_r10(%rsp), %r10
+        mov     UREGS_r11(%rsp), %r11
+        mov     UREGS_r12(%rsp), %r12
+        mov     UREGS_r13(%rsp), %r13
+        mov     UREGS_r14(%rsp), %r14
+        mov     UREGS_r15(%rsp), %r15
+        /* Drop the registers, the vector and the error code. */
+        add     $(UREGS_rip), %rsp
+        iretq
+        .size   trap_common, . - trap_common
+
+/*
+ * The stubs. They carry no symbols of their own, so a call trace names
+ * them entry_stubs+offset; the vector is in the report anyway.
+ */
+        .pushsection .rodata.entry_stub_table, "a", @progbits
+        .balign 8
+        .globl  entry_stub_table
+entry_stub_table:
+        .popsection
+
+        .globl  entry_stubs
+        .type   entry_stubs, @function
+        .balign 16
+entry_stubs:
+        vec = 0
+        .rept   X86_NR_VECTORS
+        .balign 8
+1:
+        /* Separate tests: the shift is out of range for vectors >= 64. */
+        .if vec >= X86_NR_EXCEPTIONS
+        push    $0
+        .elseif ((X86_EXC_HAVE_EC >> vec) & 1) == 0
+        push    $0
+        .endif
+        push    $vec
+        jmp     trap_common
+        .pushsection .rodata.entry_stub_table, "a", @progbits
+        .quad   1b
+        .popsection
+        vec = vec + 1
+        .endr
+        .size   entry_stubs, . - entry_stubs
+
+        .pushsection .rodata.entry_stub_table, "a", @progbits
+        .size   entry_stub_table, . - entry_stub_table
+        .type   entry_stub_table, @object
+        .popsection
