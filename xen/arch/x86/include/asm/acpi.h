@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ASM_X86_ACPI_H
+#define ASM_X86_ACPI_H
+
+#include <xen/compiler.h>
+#include <xen/types.h>
+
+/*
+ * ACPI: the firmware tables Xenon reads at boot (RSDP, RSDT/XSDT, FADT,
+ * DSDT) and the fixed hardware it drives with them (power-off through
+ * the PM1 control registers, reset through the reset register).
+ *
+ * The layouts below follow the ACPI specification (6.5). Every table is
+ * byte-packed and little-endian; fields are named after the spec's.
+ */
+
+#define ACPI_RSDP_SIG     "RSD PTR "
+#define ACPI_RSDP_V1_LEN  20   /* what the checksum covers */
+#define ACPI_RSDP_V2_LEN  36   /* what the extended checksum covers */
+
+struct acpi_rsdp {
+    char signature[8];         /* "RSD PTR " */
+    uint8_t checksum;          /* over the first 20 bytes */
+    char oem_id[6];
+    uint8_t revision;          /* 0 for ACPI 1.0, 2 from ACPI 2.0 on */
+    uint32_t rsdt_address;
+    /* Revision 2 and later only. */
+    uint32_t length;           /* of the whole structure */
+    uint64_t xsdt_address;
+    uint8_t extended_checksum; /* over length bytes */
+    uint8_t reserved[3];
+} __packed;
+
+/* The header every System Description Table starts with. */
+struct acpi_table_header {
+    char signature[4];
+    uint32_t length;           /* of the whole table, header included */
+    uint8_t revision;
+    uint8_t checksum;          /* all length bytes sum to 0 (mod 256) */
+    char oem_id[6];
+    char oem_table_id[8];
+    uint32_t oem_revision;
+    char asl_compiler_id[4];
+    uint32_t asl_compiler_revision;
+} __packed;
+
+/* Generic Address Structure: a register in some address space. */
+struct acpi_generic_address {
+    uint8_t space_id;          /* ACPI_ADR_SPACE_* */
+    uint8_t bit_width;
+    uint8_t bit_offset;
+    uint8_t access_size;       /* 0 undefined, 1 byte ... 4 qword */
+    uint64_t address;
+} __packed;
+
+#define ACPI_ADR_SPACE_SYSTEM_MEMORY 0
+#define ACPI_ADR_SPACE_SYSTEM_IO     1
+#define ACPI_ADR_SPACE_PCI_CONFIG    2
+
+/*
+ * Fixed ACPI Description Table (signature "FACP"). Older firmware has
+ * shorter tables (116 bytes for ACPI 1.0): a field exists only if the
+ * header's length covers it.
+ */
+struct acpi_fadt {
+    struct acpi_table_header header;
+    uint32_t firmware_ctrl;    /* FACS */
+    uint32_t dsdt;
+    uint8_t reserved0;
+    uint8_t preferred_pm_profile;
+    uint16_t sci_int;
+    uint32_t smi_cmd;
+    uint8_t acpi_enable;
+    uint8_t acpi_disable;
+    uint8_t s4bios_req;
+    uint8_t pstate_cnt;
+    uint32_t pm1a_evt_blk;
+    uint32_t pm1b_evt_blk;
+    uint32_t pm1a_cnt_blk;
+    uint32_t pm1b_cnt_blk;
+    uint32_t pm2_cnt_blk;
+    uint32_t pm_tmr_blk;
+    uint32_t gpe0_blk;
+    uint32_t gpe1_blk;
+    uint8_t pm1_evt_len;
+    uint8_t pm1_cnt_len;
+    uint8_t pm2_cnt_len;
+    uint8_t pm_tmr_len;
+    uint8_t gpe0_blk_len;
+    uint8_t gpe1_blk_len;
+    uint8_t gpe1_base;
+    uint8_t cst_cnt;
+    uint16_t p_lvl2_lat;
+    uint16_t p_lvl3_lat;
+    uint16_t flush_size;
+    uint16_t flush_stride;
+    uint8_t duty_offset;
+    uint8_t duty_width;
+    uint8_t day_alrm;
+    uint8_t mon_alrm;
+    uint8_t century;
+    uint16_t iapc_boot_arch;
+    uint8_t reserved1;
+    uint32_t flags;            /* ACPI_FADT_* */
+    /* ACPI 2.0 and later. */
+    struct acpi_generic_address reset_reg;
+    uint8_t reset_value;
+    uint16_t arm_boot_arch;
+    uint8_t minor_version;
+    uint64_t x_firmware_ctrl;
+    uint64_t x_dsdt;
+    struct acpi_generic_address x_pm1a_evt_blk;
+    struct acpi_generic_address x_pm1b_evt_blk;
+    struct acpi_generic_address x_pm1a_cnt_blk;
+    struct acpi_generic_address x_pm1b_cnt_blk;
+    struct acpi_generic_address x_pm2_cnt_blk;
+    struct acpi_generic_address x_pm_tmr_blk;
+    struct acpi_generic_address x_gpe0_blk;
+    struct acpi_generic_address x_gpe1_blk;
+    /* ACPI 5.0 and later: hardware-reduced platforms sleep through these. */
+    struct acpi_generic_address sleep_control_reg;
+    struct acpi_generic_address sleep_status_reg;
+} __packed;
+
+#define ACPI_FADT_TMR_VAL_EXT      (1U << 8)
+#define ACPI_FADT_RESET_REG_SUP    (1U << 10)
+#define ACPI_FADT_HW_REDUCED_ACPI  (1U << 20)
+
+/* PM1 control register bits. */
+#define ACPI_PM1_SCI_EN            (1U << 0)
+#define ACPI_PM1_SLP_TYP_SHIFT     10
+#define ACPI_PM1_SLP_TYP_MASK      (7U << ACPI_PM1_SLP_TYP_SHIFT)
+#define ACPI_PM1_SLP_EN            (1U << 13)
+
+/* Sleep control register bits (hardware-reduced ACPI). */
+#define ACPI_SLEEP_CTL_SLP_TYP_SHIFT 2
+#define ACPI_SLEEP_CTL_SLP_TYP_MASK  (7U << ACPI_SLEEP_CTL_SLP_TYP_SHIFT)
+#define ACPI_SLEEP_CTL_SLP_EN        (1U << 5)
+
+/*
+ * Finds the ACPI tables and the way to power off. rsdp is a copy of the
+ * RSDP (len bytes) that the boot loader handed over, or NULL; without a
+ * usable copy the BIOS areas are searched. Problems are reported and
+ * leave the affected feature unavailable; nothing here panics.
+ */
+void acpi_boot_init(const void *rsdp, size_t len);
+
+/*
+ * The instance'th (from 0) valid table with signature sig, mapped for
+ * good (through the bootmap window), or NULL. Only tables whose length
+ * and checksum verified at boot are ever returned.
+ */
+const struct acpi_table_header *acpi_find_table(const char sig[4],
+                                                unsigned int instance);
+
+/* "noreboot": halt rather than reboot after a panic. */
+extern bool opt_noreboot;
+
+void __noreturn machine_power_off(void);
+void __noreturn machine_restart(void);
+void __noreturn machine_halt(void);
+
+/*
+ * Between xen/arch/x86/acpi/tables.c (which finds things) and power.c
+ * (which uses them); nothing else should need these.
+ */
+
+/* Can [pa, pa + len) be mapped: no wrap, within the CPU's address width? */
+bool acpi_paddr_ok(paddr_t pa, uint64_t len);
+
+/*
+ * Resolves the PM1 control, sleep control and reset registers of fadt
+ * (a copy, zero-filled beyond the firmware's length; NULL if there is no
+ * FADT) and takes note of the S5 sleep type values (NULL if unknown).
+ * Registers in memory space are mapped here, once, so that the power-off
+ * and reset paths never need to map anything.
+ */
+void acpi_power_init(const struct acpi_fadt *fadt, const uint8_t s5[2]);
+
+/* Does power-off have a register to write, and an S5 value to write? */
+bool acpi_power_off_ready(void);
+
+#endif /* ASM_X86_ACPI_H */
