@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Builds GRUB2 ISOs of the hypervisor and boots them under QEMU.
+
+A boot reads the serial console until QEMU exits by itself (power-off, or
+reset under -no-reboot), until an awaited line appears (then QEMU is
+killed: used for boots that are meant to stay up), or until the timeout,
+which is a failure the caller sees.
+"""
+
+import hashlib
+import os
+import re
+import select
+import subprocess
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+SCRIPTS = os.path.join(ROOT, "tools", "scripts")
+XEN_GZ = os.path.join(ROOT, "xen", "xen.gz")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+class Boot:
+    def __init__(self, output, exited, timed_out, seconds):
+        self.output = output
+        self.exited = exited        # QEMU ended by itself
+        self.timed_out = timed_out  # neither exit nor awaited line in time
+        self.seconds = seconds
+
+    @property
+    def xen_lines(self):
+        return [l for l in self.output.splitlines() if l.startswith("(XEN) ")]
+
+    def has(self, text):
+        return text in self.output
+
+    def count(self, text):
+        return self.output.count(text)
+
+    def __repr__(self):
+        return "Boot(exited=%s, timed_out=%s)\n%s" % (
+            self.exited, self.timed_out, self.output[-4000:])
+
+
+def make_iso(workdir, cmdline, modules=(), xen_gz=XEN_GZ):
+    """ISO for (xen.gz, cmdline, modules), cached by content in workdir."""
+    key = hashlib.sha256()
+    with open(xen_gz, "rb") as f:
+        key.update(f.read())
+    key.update(cmdline.encode())
+    for path, args in modules:
+        key.update(path.encode() + b"\0" + args.encode())
+    iso = os.path.join(workdir, "xenon-%s.iso" % key.hexdigest()[:16])
+    if not os.path.exists(iso):
+        argv = ["sh", os.path.join(SCRIPTS, "mkiso.sh"), xen_gz, iso, cmdline]
+        for path, args in modules:
+            argv += [path, args]
+        subprocess.run(argv, check=True)
+    return iso
+
+
+def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
+         until=None):
+    """Boots iso; see the module docstring for when it stops."""
+    argv = ["sh", os.path.join(SCRIPTS, "run-qemu.sh"), "--iso", iso,
+            "--batch", "--firmware", firmware, "--mem", str(mem),
+            "--smp", str(smp)]
+    if cpu:
+        argv += ["--cpu", cpu]
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    chunks = []
+    exited = timed_out = False
+    try:
+        while True:
+            left = start + timeout - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([proc.stdout], [], [], min(left, 1.0))
+            if ready:
+                data = os.read(proc.stdout.fileno(), 65536)
+                if not data:
+                    proc.wait()
+                    exited = True
+                    break
+                chunks.append(data)
+                if until and until in b"".join(chunks).decode(
+                        "utf-8", "replace"):
+                    break
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, 9)
+            proc.wait()
+    text = b"".join(chunks).decode("utf-8", "replace").replace("\r", "")
+    return Boot(ANSI.sub("", text), exited, timed_out,
+                time.monotonic() - start)

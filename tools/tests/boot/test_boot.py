@@ -1,0 +1,205 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Boot tests (milestone M1): the hypervisor under QEMU, BIOS and OVMF.
+
+Each test boots a real ISO made with grub-mkrescue and asserts on what the
+hypervisor printed on COM1, and on how QEMU ended.
+"""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from qemu import ROOT, boot, make_iso
+
+FIRMWARES = ["bios", "efi"]
+
+# Self-tests that a plain "selftest" must run, each exactly once.
+M1_SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables"]
+
+SUMMARY = re.compile(r"^\(XEN\) selftest: (\d+) passed, (\d+) failed$", re.M)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built():
+    subprocess.run(["make", "-C", os.path.join(ROOT, "xen")], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("iso"))
+
+
+@pytest.fixture(scope="session")
+def dummy_module(workdir):
+    path = os.path.join(workdir, "dummy.bin")
+    with open(path, "wb") as f:
+        f.write(bytes(range(256)) * 20)  # 5120 bytes: not a page multiple
+    return path
+
+
+def summary(b):
+    found = SUMMARY.findall(b.output)
+    assert len(found) == 1, b
+    return int(found[0][0]), int(found[0][1])
+
+
+@pytest.fixture(scope="session")
+def full_boots(workdir, dummy_module):
+    """One "selftest" boot per firmware, with a module, shared by tests."""
+    iso = make_iso(workdir, "console=com1 selftest",
+                   [(dummy_module, "dummy.bin arg=1")])
+    return {fw: boot(iso, firmware=fw, mem="1G") for fw in FIRMWARES}
+
+
+@pytest.mark.parametrize("fw", FIRMWARES)
+def test_selftests_pass_and_power_off(full_boots, fw):
+    b = full_boots[fw]
+    assert b.exited and not b.timed_out, b
+    for name in M1_SELFTESTS:
+        assert b.count("(XEN) selftest %s: PASS\n" % name) == 1, (name, b)
+    passed, failed = summary(b)
+    assert failed == 0, b
+    assert passed == len(re.findall(r"^\(XEN\) selftest \S+: PASS$",
+                                    b.output, re.M)), b
+    assert b.has("(XEN) Powering off"), b
+
+
+@pytest.mark.parametrize("fw", FIRMWARES)
+def test_banner_and_firmware(full_boots, fw):
+    b = full_boots[fw]
+    assert re.search(r"^\(XEN\) Xenon \d+\.\d+ \((debug|release) build\), "
+                     r"x86-64, %s$" % ("UEFI" if fw == "efi" else "BIOS"),
+                     b.output, re.M), b
+    assert b.has("(XEN) Boot loader: GRUB"), b
+
+
+@pytest.mark.parametrize("fw", FIRMWARES)
+def test_every_hypervisor_line_is_prefixed(full_boots, fw):
+    b = full_boots[fw]
+    start = b.output.index("(XEN) Xenon ")
+    for line in b.output[start:].splitlines():
+        if line:
+            assert line.startswith("(XEN) "), repr(line)
+
+
+@pytest.mark.parametrize("fw", FIRMWARES)
+def test_module_listed_with_cmdline(full_boots, dummy_module, fw):
+    b = full_boots[fw]
+    size = os.path.getsize(dummy_module)
+    assert b.has("(XEN) Modules: 1\n"), b
+    m = re.search(r"^\(XEN\)  Module 0: (0x[0-9a-f]+)-(0x[0-9a-f]+) "
+                  r"\((\d+) bytes\) '([^']*)'$", b.output, re.M)
+    assert m, b
+    assert int(m.group(2), 16) - int(m.group(1), 16) == size
+    assert int(m.group(3)) == size
+    assert m.group(4) == "dummy.bin arg=1"
+
+
+def total_ram_mib(b):
+    m = re.search(r"^\(XEN\) Total RAM: (\d+) MiB \((\d+) bytes\)$",
+                  b.output, re.M)
+    assert m, b
+    return int(m.group(2)) / (1 << 20)
+
+
+@pytest.mark.parametrize("fw,mem_mib", [("bios", 1024), ("efi", 1024),
+                                        ("bios", 128), ("bios", 6144),
+                                        ("efi", 6144)])
+def test_total_ram_matches_qemu(workdir, fw, mem_mib, full_boots):
+    """The sanitised map's RAM is QEMU's -m less what firmware keeps.
+
+    SeaBIOS keeps under 1 MiB (below 1 MiB plus a few pages at the top of
+    low RAM); OVMF keeps more for its runtime services and ACPI tables,
+    bounded here at 32 MiB.
+    """
+    if mem_mib == 1024:
+        b = full_boots[fw]
+    else:
+        b = boot(make_iso(workdir, "console=com1 selftest=memmap"),
+                 firmware=fw, mem="%dM" % mem_mib)
+        assert b.exited and b.has("(XEN) selftest memmap: PASS"), b
+    ram = total_ram_mib(b)
+    slack = 32 if fw == "efi" else 2
+    assert mem_mib - slack <= ram <= mem_mib, (ram, b)
+
+
+@pytest.mark.parametrize("fw", FIRMWARES)
+def test_fatal_trap_report(workdir, fw):
+    b = boot(make_iso(workdir, "console=com1 selftest=fatal-trap"),
+             firmware=fw)
+    assert b.exited and not b.timed_out, b
+    out = b.output
+    assert re.search(r"^\(XEN\) .*FATAL TRAP: vector = 1[34] ", out, re.M), b
+    for reg in ["rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+                "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+                "cr0", "cr2", "cr3", "cr4"]:
+        assert re.search(r"\b%s:\s*[0-9a-f]{16}\b" % reg, out), (reg, b)
+    frames = re.findall(r"^\(XEN\) +\[<(ffff82d0[0-9a-f]{8})>\] .*?"
+                        r"([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+$",
+                        out, re.M)
+    names = [name for _, name in frames]
+    assert "selftest_fatal_trap" in names, b
+    assert "selftest_run" in names, b
+    assert b.has("Rebooting"), b
+    assert not SUMMARY.search(out), b
+
+
+def test_noreboot_halts_after_panic(workdir):
+    b = boot(make_iso(workdir, "console=com1 noreboot selftest=fatal-trap"),
+             until="('noreboot' specified)", timeout=90)
+    assert b.has("FATAL TRAP"), b
+    assert b.has("(XEN) Manual reset required ('noreboot' specified)"), b
+    assert not b.has("Rebooting"), b
+
+
+def test_malformed_and_unknown_options(workdir):
+    b = boot(make_iso(workdir, "console=com1 loglvl=bogus com1=fast "
+                      "frobnicate=1 frobnicate selftest=cmdline"))
+    assert b.exited, b
+    assert b.count("Bad value for command line option 'loglvl': 'bogus' "
+                   "(default kept)") == 1, b
+    assert b.count("Bad value for command line option 'com1': 'fast' "
+                   "(default kept)") == 1, b
+    assert b.count("Unknown command line option 'frobnicate'") == 1, b
+    assert summary(b) == (1, 0), b
+
+
+def test_com1_options(workdir):
+    b = boot(make_iso(workdir, "console=com1 com1=115200,8n1,0x3f8 "
+                      "selftest=cmdline"))
+    assert b.exited and summary(b) == (1, 0), b
+    assert not b.has("option 'com1'"), b
+
+
+def test_loglvl_filters(workdir):
+    b = boot(make_iso(workdir, "console=com1 loglvl=warning nosuchopt "
+                      "selftest=cmdline"))
+    assert b.exited, b
+    assert b.has("Unknown command line option 'nosuchopt'"), b
+    assert not b.has("(XEN) Xenon "), b     # info: filtered out
+
+
+def test_unknown_selftest_fails(workdir):
+    b = boot(make_iso(workdir, "console=com1 selftest=memmap,nosuch"))
+    assert b.exited, b
+    assert b.has("(XEN) selftest nosuch: FAIL: no such test"), b
+    assert summary(b) == (1, 1), b
+
+
+def test_idle_without_selftest(workdir):
+    b = boot(make_iso(workdir, "console=com1"), until="up and idle",
+             timeout=90)
+    assert not b.timed_out, b
+    assert b.has("(XEN) Xenon is up and idle"), b
+    assert not SUMMARY.search(b.output), b
+
+
+def test_no_long_mode_message(workdir):
+    """A 32-bit-only CPU gets a message on COM1 before any C code runs."""
+    b = boot(make_iso(workdir, "console=com1 selftest"), cpu="qemu32",
+             until="halting.", timeout=90)
+    assert b.has("(XEN) ERR: this CPU does not support 64-bit long mode; "
+                 "halting."), b
