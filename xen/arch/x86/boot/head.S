@@ -79,25 +79,39 @@ mb2_header:
 mb2_header_end:
 
 /*
- * Prints a string on COM1 without a stack or any memory: each character
- * becomes its own poll-and-write sequence. Only for the fatal messages
- * printed before C can run.
+ * Prints on COM1 without a stack or any memory: each character becomes
+ * its own poll-and-write sequence. Only for the fatal messages printed
+ * before C can run, when we may not even know where we are loaded.
+ *
+ * GAS cannot substitute a macro argument inside a character literal, so
+ * messages are given as hex digits (two per byte), their text in a
+ * comment next to them.
  */
-.macro early_puts str:vararg
-        .irpc   c, \str
+.macro early_putc c
         mov     $(COM1 + 5), %dx
 9:      inb     %dx, %al                /* label 9 is reserved for this */
         test    $0x20, %al
         jz      9b
         mov     $COM1, %dx
-        mov     $'\c', %al
+        mov     $(\c), %al
         outb    %al, %dx
+.endm
+
+.macro early_puts_hex hex
+        .set    .Lhigh_nibble, -1
+        .irpc   d, \hex
+        .if     .Lhigh_nibble < 0
+        .set    .Lhigh_nibble, 0x\d
+        .else
+        early_putc ((.Lhigh_nibble << 4) | 0x\d)
+        .set    .Lhigh_nibble, -1
+        .endif
         .endr
 .endm
 
-.macro early_fail msg:vararg
+.macro early_fail hex
         call_early_uart_init
-        early_puts \msg
+        early_puts_hex \hex
         jmp     early_halt
 .endm
 
@@ -129,7 +143,8 @@ __start32:
 
         cmp     $MB2_BOOTLOADER_MAGIC, %eax
         je      1f
-        early_fail "(XEN) ERR: not started by a multiboot2 loader (bad magic); halting.\r\n"
+        /* "(XEN) ERR: not started by a multiboot2 loader (bad magic); halting.\r\n" */
+        early_fail 2858454e29204552523a206e6f7420737461727465642062792061206d756c7469626f6f7432206c6f616465722028626164206d61676963293b2068616c74696e672e0d0a
 1:
         /*
          * No stack is defined at entry. The word at EBX+4 is the reserved
@@ -151,7 +166,8 @@ __start32:
         cpuid
         bt      $29, %edx
         jc      4f
-3:      early_fail "(XEN) ERR: this CPU does not support 64-bit long mode; halting.\r\n"
+        /* "(XEN) ERR: this CPU does not support 64-bit long mode; halting.\r\n" */
+3:      early_fail 2858454e29204552523a20746869732043505520646f6573206e6f7420737570706f72742036342d626974206c6f6e67206d6f64653b2068616c74696e672e0d0a
 4:
         /* Clear BSS (GRUB does too, but do not depend on it). */
         lea     sym_offs(__bss_start)(%ebp), %edi
