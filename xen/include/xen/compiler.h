@@ -10,7 +10,9 @@
 #define __noreturn      __attribute__((__noreturn__))
 #define __printf(f, a)  __attribute__((__format__(__printf__, f, a)))
 #define __noinline      __attribute__((__noinline__))
+#ifndef __always_inline /* the host C library's headers may define it */
 #define __always_inline inline __attribute__((__always_inline__))
+#endif
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

@@ -23,7 +23,8 @@ void vprintk(const char *fmt, va_list args);
  * C99 semantics: returns the length the full output would have had; the
  * buffer is always terminated when size > 0. Beyond the standard
  * conversions: %pS / %ps print a code address as symbol+0xoff/0xsize
- * (or just the symbol), falling back to the raw address.
+ * (or just the symbol), falling back to the raw address. An unknown
+ * conversion is printed as written; %n is refused (printed literally).
  */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list args);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
@@ -31,7 +32,11 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int vscnprintf(char *buf, size_t size, const char *fmt, va_list args);
 int scnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
-/* Number parsing; *end (if given) points past the last digit used. */
+/*
+ * Number parsing; *end (if given) points past the last digit used. No
+ * leading whitespace is skipped; a value too large saturates at the
+ * type's maximum rather than wrapping.
+ */
 unsigned long long simple_strtoull(const char *s, const char **end,
                                    unsigned int base);
 long long simple_strtoll(const char *s, const char **end, unsigned int base);

@@ -17,7 +17,11 @@
  * accept 1/0, yes/no, on/off, true/false, enable/disable. Integers take
  * an optional 0x/0 prefix; sizes take a K/M/G/T suffix. A malformed value
  * is reported and the variable keeps its default; an unknown option is
- * reported once however often it appears.
+ * reported once however often it appears. Also reported as malformed: a
+ * number that overflows its variable, a string that does not fit (the old
+ * value stays; it is never cut short), "no-X" where X is not a boolean,
+ * and "no-X=value". A bare name for a string option stores "". Values for
+ * custom parsers are limited to 127 characters.
  */
 enum param_type {
     OPT_BOOL,

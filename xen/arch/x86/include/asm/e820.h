@@ -38,7 +38,11 @@ extern struct e820map e820;     /* sanitised: what everything else uses */
 /*
  * Sorts, splits overlaps by type priority and merges adjacent entries of
  * one type, in place. Entries of size 0 are dropped; an entry running past
- * 2^64 is clipped. Returns the number of entries left (<= nr). Pure logic,
+ * 2^64 is clipped (all of [0, 2^64) comes out one byte short). Returns the
+ * number of entries now in map. Splitting can produce more entries than
+ * came in (RAM with two holes: 3 in, 5 out), so map must have room for
+ * E820_MAX entries whatever nr is; pieces beyond that are dropped from the
+ * top of memory with a warning, which only ever loses memory. Pure logic,
  * also built for the host unit tests.
  */
 unsigned int e820_sanitise(struct e820entry *map, unsigned int nr);
