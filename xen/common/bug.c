@@ -11,6 +11,7 @@
  */
 #include <asm/traps.h>
 #include <xen/lib.h>
+#include <xen/selftest.h>
 
 void __bug(const char *file, unsigned int line)
 {
@@ -31,3 +32,20 @@ void __assert_failed(const char *expr, const char *file, unsigned int line)
     dump_execution_state();
     panic("Assertion '%s' failed at %s:%u", expr, file, line);
 }
+
+/*
+ * Manual self-test (it ends the boot): a WARN_ON() that must report and
+ * carry on, then a BUG_ON() that must report and panic. The boot test
+ * checks both messages name this file and the lines below.
+ */
+static const char *selftest_fatal_bug(void)
+{
+    volatile bool yes = true;
+
+    if ( !WARN_ON(yes) )
+        return selftest_fail("WARN_ON(true) returned false");
+    BUG_ON(yes);
+
+    return selftest_fail("BUG_ON(true) returned");
+}
+REGISTER_MANUAL_SELFTEST("fatal-bug", selftest_fatal_bug);

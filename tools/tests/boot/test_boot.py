@@ -203,3 +203,22 @@ def test_no_long_mode_message(workdir):
              until="halting.", timeout=90)
     assert b.has("(XEN) ERR: this CPU does not support 64-bit long mode; "
                  "halting."), b
+
+
+def test_warn_continues_and_bug_panics(workdir):
+    """WARN_ON reports file:line and carries on; BUG_ON reports and panics."""
+    with open(os.path.join(ROOT, "xen", "common", "bug.c")) as f:
+        src = f.read().splitlines()
+    warn_line = 1 + next(i for i, l in enumerate(src) if "WARN_ON(yes)" in l)
+    bug_line = 1 + next(i for i, l in enumerate(src) if "BUG_ON(yes)" in l)
+    b = boot(make_iso(workdir, "console=com1 selftest=fatal-bug"))
+    assert b.exited and not b.timed_out, b
+    out = b.output
+    warn = "(XEN) Xen WARN at common/bug.c:%d\n" % warn_line
+    bug = "(XEN) Xen BUG at common/bug.c:%d\n" % bug_line
+    assert warn in out and bug in out, b
+    assert out.index(warn) < out.index(bug), b
+    assert re.search(r"\] selftest_fatal_bug\+0x", out), b
+    assert b.has("Panic on CPU 0:\n(XEN) Xen BUG at common/bug.c:%d"
+                 % bug_line), b
+    assert not SUMMARY.search(out), b
