@@ -240,6 +240,6 @@ void panic(const char *fmt, ...)
         printk(XENLOG_ERR "Manual reset required ('noreboot' specified)\n");
         machine_halt();
     }
-    printk(XENLOG_ERR "Rebooting ('noreboot' halts instead)\n");
+    /* machine_restart() says "Rebooting"; 'noreboot' would halt instead. */
     machine_restart();
 }
