@@ -16,8 +16,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def run(cwd, *argv):
-    return subprocess.run(argv, cwd=cwd, check=True, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    r = subprocess.run(argv, cwd=cwd, text=True, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    assert r.returncode == 0, "%s failed:\n%s" % (" ".join(argv), r.stdout)
+    return r
 
 
 @pytest.fixture
@@ -25,6 +27,11 @@ def tree(tmp_path):
     shutil.copy(os.path.join(ROOT, "Config.mk"), tmp_path)
     shutil.copytree(os.path.join(ROOT, "xen"), tmp_path / "xen", symlinks=True)
     run(tmp_path / "xen", "make", "-s", "distclean")
+    # distclean removes what the build made, and nothing git tracks.
+    tracked = subprocess.run(["git", "ls-files", "xen"], cwd=ROOT, text=True,
+                             stdout=subprocess.PIPE, check=True).stdout.split()
+    missing = [f for f in tracked if not (tmp_path / f).exists()]
+    assert not missing, missing
     return tmp_path / "xen"
 
 
