@@ -13,6 +13,7 @@
 #include <asm/acpi.h>
 #include <asm/bootmap.h>
 #include <asm/config.h>
+#include <asm/processor.h>
 #include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/selftest.h>
@@ -84,14 +85,6 @@ static struct acpi_fadt fadt;   /* zero beyond the firmware's length */
 static bool have_fadt;
 static uint8_t s5_typ[2];
 static bool have_s5;
-
-static void cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx,
-                  uint32_t *edx)
-{
-    __asm__ __volatile__ ( "cpuid"
-                           : "=a" (*eax), "=b" (*ebx), "=c" (*ecx), "=d" (*edx)
-                           : "a" (leaf), "c" (0) );
-}
 
 /*
  * A page-table entry with an address bit above the CPU's width faults on
