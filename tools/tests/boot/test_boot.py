@@ -16,7 +16,8 @@ from qemu import ROOT, boot, make_iso
 FIRMWARES = ["bios", "efi"]
 
 # Self-tests that a plain "selftest" must run, each exactly once.
-M1_SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables"]
+M1_SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables",
+                "image-mapping"]
 
 SUMMARY = re.compile(r"^\(XEN\) selftest: (\d+) passed, (\d+) failed$", re.M)
 

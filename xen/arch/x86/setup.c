@@ -6,6 +6,7 @@
 #include <asm/config.h>
 #include <asm/bootinfo.h>
 #include <asm/e820.h>
+#include <asm/image.h>
 #include <asm/layout.h>
 #include <asm/traps.h>
 #include <xen/console.h>
@@ -45,6 +46,7 @@ static void __init print_memory(void)
 
 void __init __start_xen(paddr_t mbi_pa)
 {
+    image_map_init();
     multiboot2_parse(mbi_pa);
 
     /* Options decide how the console starts; their messages wait in conring. */

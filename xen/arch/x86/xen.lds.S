@@ -7,6 +7,7 @@
  * .rodata) never moves code.
  */
 #include <asm/config.h>
+#include <asm/image.h>
 
 OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)
@@ -30,8 +31,10 @@ SECTIONS
         __text_end = .;
     } :image
 
-    .rodata : ALIGN(64)
+    /* Page-aligned parts: the image is mapped W^X page by page. */
+    .rodata : ALIGN(4096)
     {
+        __rodata_start = .;
         . = ALIGN(8);
         __start___ex_table = .;
         KEEP(*(.ex_table))
@@ -47,6 +50,7 @@ SECTIONS
      */
     .data : ALIGN(4096)
     {
+        __data_start = .;
         *(.data.page_aligned)
         . = ALIGN(8);
         __setup_start = .;
@@ -84,4 +88,6 @@ SECTIONS
 
 ASSERT(__image_end - __image_start <= XEN_VIRT_END - XEN_VIRT_START,
        "image larger than its virtual region")
+ASSERT(__image_end - __image_start <= IMAGE_MAX_SIZE,
+       "image larger than the L1 tables of arch/x86/mm/image.c allow")
 ASSERT(start == XEN_VIRT_START, "multiboot2 header must open the image")

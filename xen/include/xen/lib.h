@@ -82,6 +82,7 @@ void __noreturn __assert_failed(const char *expr, const char *file,
 #define max(a, b) ({ typeof(a) a_ = (a); typeof(b) b_ = (b); a_ > b_ ? a_ : b_; })
 #define ROUNDUP(x, a)   (((x) + (a) - 1) & ~((typeof(x))(a) - 1))
 #define ROUNDDOWN(x, a) ((x) & ~((typeof(x))(a) - 1))
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define IS_ALIGNED(x, a) (((x) & ((typeof(x))(a) - 1)) == 0)
 
 #endif /* XEN_LIB_H */

@@ -101,6 +101,8 @@ extern unsigned long xen_phys_start;
 /* Image addresses only: the image is the one thing always mapped. */
 #define __pa_image(va) ((paddr_t)((unsigned long)(va) - XEN_VIRT_START + \
                                   xen_phys_start))
+#define __va_image(pa) ((void *)((unsigned long)(pa) - xen_phys_start + \
+                                 XEN_VIRT_START))
 #endif
 
 #endif /* ASM_X86_CONFIG_H */
