@@ -13,6 +13,7 @@
 #include <asm/acpi.h>
 #include <asm/bootmap.h>
 #include <asm/io.h>
+#include <asm/system.h>
 #include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/param.h>
@@ -59,11 +60,6 @@ static void io_delay(unsigned long n)
 {
     while ( n-- )
         outb(0, POST_PORT);
-}
-
-static void local_irq_disable(void)
-{
-    __asm__ __volatile__ ( "cli" ::: "memory" );
 }
 
 static void halt(void)
