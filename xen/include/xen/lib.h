@@ -82,6 +82,23 @@ void __noreturn __assert_failed(const char *expr, const char *file,
 #define max(a, b) ({ typeof(a) a_ = (a); typeof(b) b_ = (b); a_ > b_ ? a_ : b_; })
 #define ROUNDUP(x, a)   (((x) + (a) - 1) & ~((typeof(x))(a) - 1))
 #define ROUNDDOWN(x, a) ((x) & ~((typeof(x))(a) - 1))
+/* Set bits in a word, without relying on the POPCNT instruction. */
+static inline unsigned int hweight32(uint32_t w)
+{
+    w = w - ((w >> 1) & 0x55555555U);
+    w = (w & 0x33333333U) + ((w >> 2) & 0x33333333U);
+    w = (w + (w >> 4)) & 0x0f0f0f0fU;
+    return (w * 0x01010101U) >> 24;
+}
+
+static inline unsigned int hweight64(uint64_t w)
+{
+    return hweight32(w) + hweight32(w >> 32);
+}
+
+#define KB(x) ((unsigned long long)(x) << 10)
+#define MB(x) ((unsigned long long)(x) << 20)
+#define GB(x) ((unsigned long long)(x) << 30)
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define IS_ALIGNED(x, a) (((x) & ((typeof(x))(a) - 1)) == 0)
 

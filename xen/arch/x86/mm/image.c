@@ -23,6 +23,7 @@ static pgentry_t l1_image[IMAGE_L1_TABLES][PAGETABLE_ENTRIES]
 
 /* _PAGE_NX if the CPU supports it (then EFER.NXE is on), else 0. */
 static pgentry_t page_nx;
+pgentry_t pte_flags_supported = ~_PAGE_NX;
 
 /* The flags a page of the image must have, from the part it is in. */
 static pgentry_t image_page_flags(unsigned long va)
@@ -58,6 +59,7 @@ static void enable_nx(void)
     }
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
     page_nx = _PAGE_NX;
+    pte_flags_supported = ~0UL;
 }
 
 void __init image_map_init(void)

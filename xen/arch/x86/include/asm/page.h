@@ -5,6 +5,8 @@
 #include <asm/config.h>
 #include <xen/types.h>
 
+typedef uint64_t pgentry_t;
+
 /* Page-table entry flags (4-level paging). */
 #define _PAGE_PRESENT  0x001UL
 #define _PAGE_RW       0x002UL
@@ -17,6 +19,25 @@
 #define _PAGE_GLOBAL   0x100UL
 #define _PAGE_NX       (1UL << 63)
 
+/*
+ * Flags for map_pages_to_xen(). Accessed and dirty are preset so that the
+ * CPU never writes the entries back.
+ */
+#define __PAGE_HYPERVISOR_BASE (_PAGE_PRESENT | _PAGE_ACCESSED)
+#define PAGE_HYPERVISOR_RO     (__PAGE_HYPERVISOR_BASE | _PAGE_NX)
+#define PAGE_HYPERVISOR_RW     (__PAGE_HYPERVISOR_BASE | _PAGE_RW | \
+                                _PAGE_DIRTY | _PAGE_NX)
+#define PAGE_HYPERVISOR_RX     (__PAGE_HYPERVISOR_BASE)
+#define PAGE_HYPERVISOR_UC     (PAGE_HYPERVISOR_RW | _PAGE_PCD | _PAGE_PWT)
+#define PAGE_HYPERVISOR        PAGE_HYPERVISOR_RW
+
+/*
+ * Flags as the CPU accepts them: NX is a reserved bit, and faults, on a
+ * CPU without it. Set up by image_map_init().
+ */
+extern pgentry_t pte_flags_supported;
+#define pte_flags(f) ((pgentry_t)(f) & pte_flags_supported)
+
 /* Physical-address bits of an entry (up to 52-bit physical addresses). */
 #define PTE_ADDR_MASK  0x000ffffffffff000UL
 
@@ -26,8 +47,6 @@
 #define l2_table_offset(va) (((unsigned long)(va) >> L2_PAGE_SHIFT) & 511)
 #define l3_table_offset(va) (((unsigned long)(va) >> L3_PAGE_SHIFT) & 511)
 #define l4_table_offset(va) (((unsigned long)(va) >> L4_PAGE_SHIFT) & 511)
-
-typedef uint64_t pgentry_t;
 
 /* The hypervisor's L4 table, built by head.S. */
 extern pgentry_t idle_pg_table[PAGETABLE_ENTRIES];

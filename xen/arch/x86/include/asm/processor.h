@@ -9,6 +9,7 @@
 
 /* CPUID leaf 0x80000001, EDX */
 #define CPUID_EXT_NX  (1U << 20)
+#define CPUID_EXT_PAGE1GB (1U << 26)
 
 static inline void cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx,
                          uint32_t *ecx, uint32_t *edx)

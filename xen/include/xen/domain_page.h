@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef XEN_DOMAIN_PAGE_H
+#define XEN_DOMAIN_PAGE_H
+
+/*
+ * Transient mappings of any frame: the per-CPU mapcache.
+ *
+ * map_domain_page(mfn) returns a virtual address of mfn valid on this CPU
+ * only, until the matching unmap_domain_page(). Each CPU owns a window of
+ * MAPCACHE_SLOTS slots; a map writes one PTE in it, an unmap clears it and
+ * flushes this CPU's TLB entry: no lock, no cross-CPU flush. Maps nest (up
+ * to MAPCACHE_SLOTS at once, interrupt handlers included) and may be
+ * unmapped in any order. A mapping must never be held across a scheduling
+ * point. Running out of slots is a BUG that, in debug builds, names the
+ * holders. When the direct map covers mfn, its direct-map address is
+ * returned instead and unmapping it is a no-op.
+ *
+ * map_domain_page() never fails and may be called with interrupts off.
+ */
+#include <xen/mm.h>
+
+#define MAPCACHE_SLOTS 32
+
+void *map_domain_page(mfn_t mfn);
+void unmap_domain_page(const void *va);
+
+/* Unmaps and clears the pointer, so no stale mapcache address survives. */
+#define UNMAP_DOMAIN_PAGE(p) do { unmap_domain_page(p); (p) = NULL; } while ( 0 )
+
+/* The frame behind a mapcache (or direct-map) address. */
+mfn_t domain_page_map_to_mfn(const void *va);
+
+/* Slots of this CPU's window in use now (the self-tests check leaks). */
+unsigned int mapcache_slots_in_use(void);
+
+/* Sets up the boot CPU's window; before it, map_domain_page() panics. */
+void mapcache_init(void);
+
+#endif /* XEN_DOMAIN_PAGE_H */
