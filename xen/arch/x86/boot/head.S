@@ -308,7 +308,7 @@ xen_phys_start:
 
         .section .bss.page_aligned, "aw", @nobits
         .balign 4096
-        .globl idle_pg_table, l1_bootmap
+        .globl idle_pg_table, l2_bootmap, l1_bootmap
 idle_pg_table:  .skip 4096
 l3_ident:       .skip 4096
 l2_ident:       .skip 4096 * 4

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The frame table: a struct page_info for every RAM frame, at
+ * FRAMETABLE_VIRT_START, indexed by mfn (no PDX compression).
+ *
+ * It is populated in chunks of 2 MiB of table, each describing
+ * FRAMES_PER_CHUNK frames (256 MiB of physical address space), and only
+ * for chunks that contain RAM: a hole in the memory map larger than a
+ * chunk costs nothing. Each chunk is one 2 MiB-aligned block from the
+ * boot allocator, mapped with one 2 MiB page. mfn_valid() is a bit test
+ * in chunk_valid[].
+ *
+ * Why no compression: the chunked table already makes holes cheap, and
+ * an identity pdx keeps page_to_mfn() a subtraction; servers whose RAM
+ * sits in a few widely spaced banks cost at most one chunk per bank.
+ */
+#include <asm/config.h>
+#include <asm/e820.h>
+#include <asm/mm.h>
+#include <xen/init.h>
+#include <xen/lib.h>
+#include <xen/string.h>
+
+#define CHUNK_BYTES      (1UL << L2_PAGE_SHIFT)
+#define FRAMES_PER_CHUNK (CHUNK_BYTES / sizeof(struct page_info))
+#define NR_CHUNKS        ((FRAMETABLE_VIRT_END - FRAMETABLE_VIRT_START) / \
+                          CHUNK_BYTES)
+
+unsigned long max_page;
+unsigned long frame_table_bytes;
+
+/* Bit n: chunk n is mapped. Written at boot, read-only afterwards. */
+static uint64_t chunk_valid[NR_CHUNKS / 64];
+
+BUILD_BUG_ON(sizeof(struct page_info) != 32);
+
+bool mfn_valid(mfn_t mfn)
+{
+    unsigned long chunk = mfn_x(mfn) / FRAMES_PER_CHUNK;
+
+    return mfn_x(mfn) < max_page &&
+           (chunk_valid[chunk / 64] & (1UL << (chunk % 64)));
+}
+
+static void __init populate_chunk(unsigned long chunk)
+{
+    unsigned long va = FRAMETABLE_VIRT_START + chunk * CHUNK_BYTES;
+    mfn_t mfn = alloc_boot_pages(CHUNK_BYTES >> PAGE_SHIFT,
+                                 CHUNK_BYTES >> PAGE_SHIFT);
+
+    if ( mfn_eq(mfn, INVALID_MFN) )
+        panic("not enough memory for the frame table (chunk %lu)", chunk);
+    if ( map_pages_to_xen(va, mfn, CHUNK_BYTES >> PAGE_SHIFT,
+                          PAGE_HYPERVISOR_RW) )
+        panic("cannot map the frame table (chunk %lu)", chunk);
+    /* Zero: every entry starts in use, as the heap expects. */
+    memset((void *)va, 0, CHUNK_BYTES);
+    chunk_valid[chunk / 64] |= 1UL << (chunk % 64);
+    frame_table_bytes += CHUNK_BYTES;
+}
+
+void __init frame_table_init(void)
+{
+    unsigned long top = 0, chunk, last_done = ~0UL;
+    unsigned int i;
+
+    for ( i = 0; i < e820.nr_map; i++ )
+        if ( e820.map[i].type == E820_RAM )
+            top = max(top, (unsigned long)((e820.map[i].addr +
+                                            e820.map[i].size) >> PAGE_SHIFT));
+    if ( top > FRAMETABLE_NR )
+    {
+        printk(XENLOG_WARNING "RAM above %lu GiB is ignored: the frame "
+               "table region is full\n", FRAMETABLE_NR >> (30 - PAGE_SHIFT));
+        top = FRAMETABLE_NR;
+    }
+
+    /* The map is sorted, so chunks come in order: skip repeats. */
+    for ( i = 0; i < e820.nr_map; i++ )
+    {
+        const struct e820entry *e = &e820.map[i];
+        unsigned long s = e->addr >> PAGE_SHIFT;
+        unsigned long end = min(top, (unsigned long)((e->addr + e->size +
+                                                     PAGE_SIZE - 1) >>
+                                                    PAGE_SHIFT));
+
+        if ( e->type != E820_RAM || s >= end )
+            continue;
+        for ( chunk = s / FRAMES_PER_CHUNK;
+              chunk <= (end - 1) / FRAMES_PER_CHUNK; chunk++ )
+            if ( chunk != last_done )
+            {
+                populate_chunk(chunk);
+                last_done = chunk;
+            }
+    }
+
+    max_page = top;
+}

@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hypervisor's own page tables.
+ *
+ * Every page-table page the hypervisor allocates for itself comes from
+ * the domheap (the boot allocator before the heap exists), never from the
+ * xenheap, and is read and written only through a transient mapcache
+ * mapping (map_xen_pagetable()). That is what breaks the loop
+ *   alloc_xenheap_pages -> vmap -> map_pages_to_xen ->
+ *   alloc_xen_pagetable -> alloc_xenheap_pages:
+ * page tables need no permanently mapped memory at all.
+ *
+ * The walk is one step per level: next_table() returns the table below
+ * an entry, creating it or splitting a superpage into it as needed.
+ * Leaves are 4 KiB, 2 MiB or 1 GiB; map_pages_to_xen() uses the largest
+ * that alignment and length allow and merges a table back into a
+ * superpage when a write makes it uniform. Intermediate entries carry
+ * no restrictions (present, writable, executable): the leaf decides.
+ *
+ * The L4 entries of the hypervisor's slots are all populated by
+ * xen_pagetables_init() and never change afterwards, because PV guests
+ * will carry copies of them in their own L4 tables.
+ *
+ * Boot CPU only for now; SMP adds the lock and the remote TLB flushes.
+ */
+#include <asm/config.h>
+#include <asm/mm.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <xen/domain_page.h>
+#include <xen/errno.h>
+#include <xen/init.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/string.h>
+
+#define TABLE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED)
+#define L1_SPAN (1UL << PAGE_SHIFT)
+#define L2_SPAN (1UL << L2_PAGE_SHIFT)
+#define L3_SPAN (1UL << L3_PAGE_SHIFT)
+#define L4_SPAN (1UL << L4_PAGE_SHIFT)
+
+/* Ranges up to this many pages are flushed page by page, larger ones whole. */
+#define FLUSH_BY_PAGE_MAX 32
+
+/* Set once the heap is up; page tables come from it from then on. */
+bool mm_heap_ready;
+
+/* Page-table pages allocated (and not freed) by the hypervisor. */
+unsigned long xen_pagetable_pages;
+
+bool cpu_has_page1gb;
+
+extern char __image_start[], __image_end[];
+
+/* ------------------------------------------------------------------------
+ * Page-table pages
+ */
+
+static bool mfn_in_image(mfn_t mfn)
+{
+    paddr_t pa = mfn_to_maddr(mfn);
+
+    return pa >= xen_phys_start &&
+           pa < xen_phys_start + (__image_end - __image_start);
+}
+
+/* A zeroed page for a page table, or INVALID_MFN. */
+static mfn_t alloc_xen_pagetable(void)
+{
+    mfn_t mfn;
+    void *p;
+
+    if ( mm_heap_ready )
+    {
+        struct page_info *pg = alloc_domheap_page(0);
+
+        if ( !pg )
+            return INVALID_MFN;
+        pg->count_info |= PGC_pagetable;
+        xen_pagetable_pages++;
+        return page_to_mfn(pg); /* the heap zeroes what it hands out */
+    }
+
+    mfn = alloc_boot_pages(1, 1);
+    if ( mfn_eq(mfn, INVALID_MFN) )
+        return mfn;
+    p = map_domain_page(mfn);
+    memset(p, 0, PAGE_SIZE);
+    unmap_domain_page(p);
+    xen_pagetable_pages++;
+
+    return mfn;
+}
+
+/*
+ * Tables in the image (built by head.S) are never freed; tables from the
+ * boot allocator are not heap pages and stay too.
+ */
+static void free_xen_pagetable(mfn_t mfn)
+{
+    struct page_info *pg;
+
+    if ( mfn_in_image(mfn) || !mfn_valid(mfn) )
+        return;
+    pg = mfn_to_page(mfn);
+    if ( !(pg->count_info & PGC_pagetable) )
+        return;
+    pg->count_info &= ~PGC_pagetable;
+    xen_pagetable_pages--;
+    free_domheap_page(pg);
+}
+
+static pgentry_t *map_xen_pagetable(mfn_t mfn)
+{
+    return map_domain_page(mfn);
+}
+
+static void unmap_xen_pagetable(const pgentry_t *t)
+{
+    unmap_domain_page(t);
+}
+
+static mfn_t entry_mfn(pgentry_t e)
+{
+    return maddr_to_mfn(e & PTE_ADDR_MASK);
+}
+
+static bool is_table(pgentry_t e, unsigned int level)
+{
+    return (e & _PAGE_PRESENT) && (level == 1 ? false : !(e & _PAGE_PSE));
+}
+
+/* Frees a table and, below level 2, nothing; at level 3, its L1s too. */
+static void free_table_tree(mfn_t mfn, unsigned int level)
+{
+    if ( level > 2 )
+    {
+        pgentry_t *t = map_xen_pagetable(mfn);
+        unsigned int i;
+
+        for ( i = 0; i < PAGETABLE_ENTRIES; i++ )
+            if ( is_table(t[i], level - 1) )
+                free_table_tree(entry_mfn(t[i]), level - 1);
+        unmap_xen_pagetable(t);
+    }
+    free_xen_pagetable(mfn);
+}
+
+/* ------------------------------------------------------------------------
+ * The walk
+ */
+
+/*
+ * Splits the superpage in *pe (an L3 or L2 entry) into a new table of
+ * 512 entries that map the same frames with the same flags.
+ */
+static mfn_t split_superpage(pgentry_t *pe, unsigned int level)
+{
+    pgentry_t e = *pe, flags = e & ~PTE_ADDR_MASK, *t;
+    unsigned long step = level == 3 ? L2_SPAN : L1_SPAN;
+    mfn_t mfn = alloc_xen_pagetable();
+    unsigned int i;
+
+    if ( mfn_eq(mfn, INVALID_MFN) )
+        return mfn;
+    /* At L1, bit 7 is PAT, not PSE. */
+    if ( level == 2 )
+        flags &= ~_PAGE_PSE;
+
+    t = map_xen_pagetable(mfn);
+    for ( i = 0; i < PAGETABLE_ENTRIES; i++ )
+        t[i] = ((e & PTE_ADDR_MASK) + i * step) | flags;
+    unmap_xen_pagetable(t);
+    *pe = mfn_to_maddr(mfn) | TABLE_FLAGS;
+
+    return mfn;
+}
+
+/*
+ * The table below *pe (an entry at level 4, 3 or 2), created empty or
+ * split from a superpage if need be. INVALID_MFN if out of memory.
+ */
+static mfn_t next_table(pgentry_t *pe, unsigned int level)
+{
+    mfn_t mfn;
+
+    if ( is_table(*pe, level) )
+        return entry_mfn(*pe);
+    if ( *pe & _PAGE_PRESENT )
+        return split_superpage(pe, level);
+
+    mfn = alloc_xen_pagetable();
+    if ( !mfn_eq(mfn, INVALID_MFN) )
+        *pe = mfn_to_maddr(mfn) | TABLE_FLAGS;
+
+    return mfn;
+}
+
+/*
+ * If the table t (below entry *pe at level 3 or 2) maps one aligned
+ * contiguous block with one set of flags, replace it with a superpage.
+ * The first and last entries are checked first: most tables fail there.
+ */
+static bool try_merge(pgentry_t *pe, unsigned int level, const pgentry_t *t)
+{
+    unsigned long step = level == 3 ? L2_SPAN : L1_SPAN;
+    unsigned long span = step * PAGETABLE_ENTRIES;
+    pgentry_t first = t[0], flags = first & ~PTE_ADDR_MASK;
+    unsigned int i;
+
+    if ( level == 3 && !cpu_has_page1gb )
+        return false;
+    if ( !(first & _PAGE_PRESENT) || ((first & PTE_ADDR_MASK) & (span - 1)) ||
+         (level == 3 && !(first & _PAGE_PSE)) ||
+         t[PAGETABLE_ENTRIES - 1] != first + (PAGETABLE_ENTRIES - 1) * step )
+        return false;
+    for ( i = 1; i < PAGETABLE_ENTRIES - 1; i++ )
+        if ( t[i] != first + i * step )
+            return false;
+
+    *pe = (first & PTE_ADDR_MASK) | flags | _PAGE_PSE;
+    return true;
+}
+
+static bool table_is_empty(const pgentry_t *t)
+{
+    unsigned int i;
+
+    for ( i = 0; i < PAGETABLE_ENTRIES; i++ )
+        if ( t[i] & _PAGE_PRESENT )
+            return false;
+
+    return true;
+}
+
+static void flush_range(unsigned long s, unsigned long e, bool whole)
+{
+    if ( whole || (e - s) >> PAGE_SHIFT > FLUSH_BY_PAGE_MAX )
+    {
+        write_cr3(read_cr3());
+        return;
+    }
+    for ( ; s < e; s += PAGE_SIZE )
+        invlpg((void *)s);
+}
+
+/* Can [virt, +nr pages) -> mfn start with a leaf of size span here? */
+static bool fits(unsigned long virt, mfn_t mfn, unsigned long nr,
+                 unsigned long span)
+{
+    unsigned long pages = span >> PAGE_SHIFT;
+
+    return !(virt & (span - 1)) && !(mfn_x(mfn) & (pages - 1)) && nr >= pages;
+}
+
+/* ------------------------------------------------------------------------
+ * Mapping
+ */
+
+/* Maps within one L2 slot with 4 KiB pages; returns pages done or 0. */
+static unsigned long map_l1(pgentry_t *pl2e, unsigned long virt, mfn_t mfn,
+                            unsigned long nr, pgentry_t flags, bool *flush_all)
+{
+    unsigned int i = l1_table_offset(virt), n = 0;
+    mfn_t l1mfn = next_table(pl2e, 2);
+    pgentry_t *l1t;
+
+    if ( mfn_eq(l1mfn, INVALID_MFN) )
+        return 0;
+    l1t = map_xen_pagetable(l1mfn);
+    for ( ; i < PAGETABLE_ENTRIES && n < nr; i++, n++ )
+        l1t[i] = mfn_to_maddr(mfn_add(mfn, n)) | flags;
+    if ( try_merge(pl2e, 2, l1t) )
+    {
+        free_xen_pagetable(l1mfn);
+        *flush_all = true;
+    }
+    unmap_xen_pagetable(l1t);
+
+    return n;
+}
+
+/* Maps within one L3 slot; returns pages done or 0. */
+static unsigned long map_l2(pgentry_t *pl3e, unsigned long virt, mfn_t mfn,
+                            unsigned long nr, pgentry_t flags, bool *flush_all)
+{
+    mfn_t l2mfn = next_table(pl3e, 3);
+    pgentry_t *l2t, *pl2e, old;
+    unsigned long done;
+
+    if ( mfn_eq(l2mfn, INVALID_MFN) )
+        return 0;
+    l2t = map_xen_pagetable(l2mfn);
+    pl2e = &l2t[l2_table_offset(virt)];
+
+    if ( fits(virt, mfn, nr, L2_SPAN) )
+    {
+        old = *pl2e;
+        *pl2e = mfn_to_maddr(mfn) | flags | _PAGE_PSE;
+        if ( is_table(old, 2) )
+        {
+            free_table_tree(entry_mfn(old), 2);
+            *flush_all = true;
+        }
+        done = L2_SPAN >> PAGE_SHIFT;
+    }
+    else
+        done = map_l1(pl2e, virt, mfn, nr, flags, flush_all);
+
+    if ( done && try_merge(pl3e, 3, l2t) )
+    {
+        free_xen_pagetable(l2mfn);
+        *flush_all = true;
+    }
+    unmap_xen_pagetable(l2t);
+
+    return done;
+}
+
+int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
+                     unsigned long flags)
+{
+    unsigned long s = virt, done;
+    bool flush_all = false;
+    int rc = 0;
+
+    ASSERT(!(virt & ~PAGE_MASK));
+    flags = pte_flags(flags | _PAGE_PRESENT) & ~_PAGE_PSE;
+
+    for ( ; nr; virt += done << PAGE_SHIFT, mfn = mfn_add(mfn, done),
+                nr -= done )
+    {
+        pgentry_t *pl4e = &idle_pg_table[l4_table_offset(virt)];
+        mfn_t l3mfn = next_table(pl4e, 4);
+        pgentry_t *l3t, *pl3e, old;
+
+        if ( mfn_eq(l3mfn, INVALID_MFN) )
+        {
+            rc = -ENOMEM;
+            break;
+        }
+        l3t = map_xen_pagetable(l3mfn);
+        pl3e = &l3t[l3_table_offset(virt)];
+
+        if ( cpu_has_page1gb && fits(virt, mfn, nr, L3_SPAN) )
+        {
+            old = *pl3e;
+            *pl3e = mfn_to_maddr(mfn) | flags | _PAGE_PSE;
+            if ( is_table(old, 3) )
+            {
+                free_table_tree(entry_mfn(old), 3);
+                flush_all = true;
+            }
+            done = L3_SPAN >> PAGE_SHIFT;
+        }
+        else
+            done = map_l2(pl3e, virt, mfn, nr, flags, &flush_all);
+        unmap_xen_pagetable(l3t);
+
+        if ( !done )
+        {
+            rc = -ENOMEM;
+            break;
+        }
+    }
+
+    flush_range(s, virt, flush_all);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Changing and removing mappings
+ */
+
+struct range_op {
+    unsigned long s, e;
+    bool destroy;           /* else: set flags */
+    pgentry_t flags;
+    bool flush_all;
+    int rc;
+};
+
+static pgentry_t changed(const struct range_op *op, pgentry_t e, bool leaf_pse)
+{
+    if ( op->destroy || !(e & _PAGE_PRESENT) )
+        return op->destroy ? 0 : e;
+
+    return (e & PTE_ADDR_MASK) | op->flags | (leaf_pse ? _PAGE_PSE : 0);
+}
+
+/* Does the op cover the whole [va, va + span)? */
+static bool covers(const struct range_op *op, unsigned long va,
+                   unsigned long span)
+{
+    return !(va & (span - 1)) && va + span <= op->e;
+}
+
+/* One L2 slot: va is inside it; returns where the slot ends. */
+static unsigned long change_l1(struct range_op *op, pgentry_t *pl2e,
+                               unsigned long va)
+{
+    unsigned long end = min(ROUNDDOWN(va, L2_SPAN) + L2_SPAN, op->e);
+    mfn_t l1mfn = next_table(pl2e, 2);
+    pgentry_t *l1t;
+
+    if ( mfn_eq(l1mfn, INVALID_MFN) )
+    {
+        op->rc = -ENOMEM;
+        return op->e;
+    }
+    l1t = map_xen_pagetable(l1mfn);
+    for ( ; va < end; va += PAGE_SIZE )
+        l1t[l1_table_offset(va)] = changed(op, l1t[l1_table_offset(va)], false);
+
+    if ( op->destroy ? table_is_empty(l1t) : try_merge(pl2e, 2, l1t) )
+    {
+        if ( op->destroy )
+            *pl2e = 0;
+        free_xen_pagetable(l1mfn);
+        op->flush_all = true;
+    }
+    unmap_xen_pagetable(l1t);
+
+    return end;
+}
+
+/* One L3 slot. */
+static unsigned long change_l2(struct range_op *op, pgentry_t *pl3e,
+                               unsigned long va)
+{
+    unsigned long end = min(ROUNDDOWN(va, L3_SPAN) + L3_SPAN, op->e);
+    mfn_t l2mfn = next_table(pl3e, 3);
+    pgentry_t *l2t;
+
+    if ( mfn_eq(l2mfn, INVALID_MFN) )
+    {
+        op->rc = -ENOMEM;
+        return op->e;
+    }
+    l2t = map_xen_pagetable(l2mfn);
+    while ( va < end && !op->rc )
+    {
+        pgentry_t *pl2e = &l2t[l2_table_offset(va)];
+
+        if ( !(*pl2e & _PAGE_PRESENT) )
+            va = min(ROUNDDOWN(va, L2_SPAN) + L2_SPAN, end);
+        else if ( (*pl2e & _PAGE_PSE) && covers(op, va, L2_SPAN) )
+        {
+            *pl2e = changed(op, *pl2e, true);
+            va += L2_SPAN;
+        }
+        else
+            va = change_l1(op, pl2e, va);
+    }
+
+    if ( op->destroy ? table_is_empty(l2t) : try_merge(pl3e, 3, l2t) )
+    {
+        if ( op->destroy )
+            *pl3e = 0;
+        free_xen_pagetable(l2mfn);
+        op->flush_all = true;
+    }
+    unmap_xen_pagetable(l2t);
+
+    return end;
+}
+
+static int change_range(struct range_op *op)
+{
+    unsigned long va = op->s;
+
+    ASSERT(!(op->s & ~PAGE_MASK) && !(op->e & ~PAGE_MASK) && op->s <= op->e);
+
+    while ( va < op->e && !op->rc )
+    {
+        pgentry_t *pl4e = &idle_pg_table[l4_table_offset(va)], *l3t, *pl3e;
+        unsigned long l3_end = min(ROUNDDOWN(va, L4_SPAN) + L4_SPAN, op->e);
+
+        if ( !(*pl4e & _PAGE_PRESENT) )
+        {
+            va = l3_end;
+            continue;
+        }
+        l3t = map_xen_pagetable(entry_mfn(*pl4e));
+        while ( va < l3_end && !op->rc )
+        {
+            pl3e = &l3t[l3_table_offset(va)];
+            if ( !(*pl3e & _PAGE_PRESENT) )
+                va = min(ROUNDDOWN(va, L3_SPAN) + L3_SPAN, l3_end);
+            else if ( (*pl3e & _PAGE_PSE) && covers(op, va, L3_SPAN) )
+            {
+                *pl3e = changed(op, *pl3e, true);
+                va += L3_SPAN;
+            }
+            else
+                va = change_l2(op, pl3e, va);
+        }
+        /* L3 tables stay: the L4 entries of the hypervisor never change. */
+        unmap_xen_pagetable(l3t);
+    }
+
+    flush_range(op->s, op->e, op->flush_all);
+    return op->rc;
+}
+
+int modify_xen_mappings(unsigned long s, unsigned long e, unsigned long flags)
+{
+    struct range_op op = {
+        .s = s, .e = e,
+        .flags = pte_flags(flags | _PAGE_PRESENT) & ~_PAGE_PSE,
+    };
+
+    return change_range(&op);
+}
+
+int destroy_xen_mappings(unsigned long s, unsigned long e)
+{
+    struct range_op op = { .s = s, .e = e, .destroy = true };
+
+    return change_range(&op);
+}
+
+/* ------------------------------------------------------------------------
+ * Lookup, shared by the self-tests and the mapping audit
+ */
+
+/*
+ * The leaf entry mapping va, and its level (1, 2 or 3) in *level; 0 if
+ * va is not mapped.
+ */
+pgentry_t xen_pagetable_lookup(unsigned long va, unsigned int *level)
+{
+    pgentry_t e = idle_pg_table[l4_table_offset(va)];
+    unsigned int lvl;
+
+    for ( lvl = 3; lvl >= 1; lvl-- )
+    {
+        pgentry_t *t;
+        unsigned int idx = lvl == 3 ? l3_table_offset(va)
+                           : lvl == 2 ? l2_table_offset(va)
+                                      : l1_table_offset(va);
+
+        if ( !(e & _PAGE_PRESENT) )
+            return 0;
+        t = map_xen_pagetable(entry_mfn(e));
+        e = t[idx];
+        unmap_xen_pagetable(t);
+        if ( !(e & _PAGE_PRESENT) )
+            return 0;
+        if ( lvl == 1 || (e & _PAGE_PSE) )
+        {
+            if ( level )
+                *level = lvl;
+            return e;
+        }
+    }
+
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Set-up
+ */
+
+void __init xen_pagetables_init(void)
+{
+    uint32_t eax, ebx, ecx, edx;
+    unsigned int slot;
+
+    cpuid(0x80000000, &eax, &ebx, &ecx, &edx);
+    if ( eax >= 0x80000001 )
+    {
+        cpuid(0x80000001, &eax, &ebx, &ecx, &edx);
+        cpu_has_page1gb = edx & CPUID_EXT_PAGE1GB;
+    }
+
+    /* Fix every L4 entry of the hypervisor's slots now, for good. */
+    for ( slot = l4_table_offset(HYPERVISOR_VIRT_START);
+          slot <= l4_table_offset(HYPERVISOR_VIRT_END - 1); slot++ )
+        if ( mfn_eq(next_table(&idle_pg_table[slot], 4), INVALID_MFN) )
+            panic("out of memory for the hypervisor's L3 tables");
+}
