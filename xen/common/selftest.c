@@ -81,7 +81,7 @@ bool selftest_run(void)
 {
     const struct selftest *t;
     const char *s;
-    unsigned int passed = 0, failed = 0;
+    unsigned int passed = 0, failed = 0, late;
 
     if ( !selftest_requested )
         return false;
@@ -100,15 +100,19 @@ bool selftest_run(void)
         s += n + (comma != NULL);
     }
 
-    for ( t = __selftest_start; t < __selftest_end; t++ )
-    {
-        if ( selftest_list[0] ? !list_has(selftest_list, t->name) : t->manual )
-            continue;
-        if ( run_one(t) )
-            passed++;
-        else
-            failed++;
-    }
+    /* Two passes: the ordinary tests, then the late ones (audits). */
+    for ( late = 0; late < 2; late++ )
+        for ( t = __selftest_start; t < __selftest_end; t++ )
+        {
+            if ( t->late != late ||
+                 (selftest_list[0] ? !list_has(selftest_list, t->name)
+                                   : t->manual) )
+                continue;
+            if ( run_one(t) )
+                passed++;
+            else
+                failed++;
+        }
 
     printk("selftest: %u passed, %u failed\n", passed, failed);
     return true;

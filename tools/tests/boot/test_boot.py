@@ -17,7 +17,8 @@ FIRMWARES = ["bios", "efi"]
 
 # Self-tests that a plain "selftest" must run, each exactly once.
 M1_SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables",
-                "image-mapping"]
+                "image-mapping", "pagetables", "mapcache", "heap", "xenheap",
+                "vmap", "mm-audit"]
 
 SUMMARY = re.compile(r"^\(XEN\) selftest: (\d+) passed, (\d+) failed$", re.M)
 
@@ -66,6 +67,12 @@ def test_selftests_pass_and_power_off(full_boots, fw):
     assert passed == len(re.findall(r"^\(XEN\) selftest \S+: PASS$",
                                     b.output, re.M)), b
     assert b.has("(XEN) Powering off"), b
+    # The audit ran last and found nothing mapped that should not be.
+    assert b.output.index("selftest mm-audit:") > max(
+        b.output.index("selftest %s:" % n) for n in M1_SELFTESTS
+        if n != "mm-audit"), b
+    assert re.search(r"^\(XEN\) mm-audit: .* directmap=0 .* unexpected=0$",
+                     b.output, re.M), b
 
 
 @pytest.mark.parametrize("fw", FIRMWARES)

@@ -8,13 +8,17 @@
 #include <asm/e820.h>
 #include <asm/image.h>
 #include <asm/layout.h>
+#include <asm/mm.h>
+#include <asm/pg2virt.h>
 #include <asm/traps.h>
 #include <xen/console.h>
+#include <xen/domain_page.h>
 #include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/param.h>
 #include <xen/selftest.h>
 #include <xen/string.h>
+#include <xen/vmap.h>
 
 void __start_xen(paddr_t mbi_pa);
 
@@ -44,6 +48,20 @@ static void __init print_memory(void)
     printk("Total RAM: %lu MiB (%lu bytes)\n", ram >> 20, ram);
 }
 
+static void __init print_mm_report(void)
+{
+    unsigned long ram = e820_ram_bytes(e820.map, e820.nr_map) >> PAGE_SHIFT;
+
+    printk("Memory: %lu MiB RAM, %lu MiB free in the heap after boot\n",
+           ram >> (20 - PAGE_SHIFT),
+           avail_domheap_pages() >> (20 - PAGE_SHIFT));
+    printk("Memory overhead: frame table %lu KiB (%lu bytes/frame), "
+           "hypervisor page tables %lu KiB\n",
+           frame_table_bytes >> 10,
+           ram ? frame_table_bytes / ram : 0,
+           xen_pagetable_pages << (PAGE_SHIFT - 10));
+}
+
 void __init __start_xen(paddr_t mbi_pa)
 {
     image_map_init();
@@ -62,14 +80,22 @@ void __init __start_xen(paddr_t mbi_pa)
     printk("Image: %#lx-%#lx loaded at physical %#lx\n",
            (unsigned long)__image_start, (unsigned long)__image_end - 1,
            xen_phys_start);
-    printk("Direct map: %u GiB configured (not built yet)\n",
-           CONFIG_DIRECTMAP_SIZE_GB);
 
     memcpy(&e820, &e820_raw, sizeof(e820));
     e820.nr_map = e820_sanitise(e820.map, e820.nr_map);
     print_memory();
     print_modules();
     layout_init();
+
+    mapcache_init();
+    init_boot_allocator();
+    xen_pagetables_init();
+    frame_table_init();
+    end_boot_allocator();
+    mm_heap_ready = true;
+    directmap_init();
+    vm_init();
+    print_mm_report();
 
     acpi_boot_init(boot_info.rsdp_len ? boot_info.rsdp : NULL,
                    boot_info.rsdp_len);

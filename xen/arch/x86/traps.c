@@ -310,6 +310,15 @@ static void __noreturn fatal_trap(const struct cpu_user_regs *regs)
     panic("FATAL TRAP: vector = %u (%s)", vec, trap_name(vec));
 }
 
+/* Handlers of vectors 32-255; set at boot, read in interrupt context. */
+static intr_handler_t intr_handlers[X86_NR_VECTORS];
+
+void set_intr_handler(unsigned int vector, intr_handler_t handler)
+{
+    BUG_ON(vector < X86_NR_EXCEPTIONS || vector >= X86_NR_VECTORS);
+    intr_handlers[vector] = handler;
+}
+
 void do_trap(struct cpu_user_regs *regs)
 {
     unsigned int vec = regs->vector;
@@ -340,6 +349,12 @@ void do_trap(struct cpu_user_regs *regs)
     BUILD_BUG_ON(offsetof(struct cpu_user_regs, ss) != UREGS_ss);
     BUILD_BUG_ON(sizeof(struct cpu_user_regs) != UREGS_size);
     BUILD_BUG_ON(UREGS_size % 16);
+
+    if ( vec >= X86_NR_EXCEPTIONS && intr_handlers[vec] )
+    {
+        intr_handlers[vec](regs);
+        return;
+    }
 
     if ( vec >= X86_NR_EXCEPTIONS )
     {

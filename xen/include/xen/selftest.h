@@ -13,7 +13,8 @@
  * summary "selftest: N passed, M failed", and the machine powers off.
  *
  * A test marked manual runs only when named: it is for tests that end the
- * boot on purpose (fatal-trap).
+ * boot on purpose (fatal-trap). A test marked late runs after all the
+ * others: it is for audits of what the others left behind (mm-audit).
  */
 typedef const char *(*selftest_fn_t)(void);
 
@@ -21,17 +22,19 @@ struct selftest {
     const char *name;
     selftest_fn_t fn;
     bool manual;
+    bool late;
 };
 
 extern const struct selftest __selftest_start[], __selftest_end[];
 
-#define __REGISTER_SELFTEST(nm, f, man)                                    \
+#define __REGISTER_SELFTEST(nm, f, man, lt)                                \
     /* Explicitly aligned: the section is walked as an array (param.h). */ \
     static const struct selftest __used __section(".data.selftest")        \
         __aligned(__alignof__(struct selftest))                            \
-        __selftest_##f = { .name = nm, .fn = f, .manual = man }
-#define REGISTER_SELFTEST(nm, f)        __REGISTER_SELFTEST(nm, f, false)
-#define REGISTER_MANUAL_SELFTEST(nm, f) __REGISTER_SELFTEST(nm, f, true)
+        __selftest_##f = { .name = nm, .fn = f, .manual = man, .late = lt }
+#define REGISTER_SELFTEST(nm, f)        __REGISTER_SELFTEST(nm, f, false, false)
+#define REGISTER_MANUAL_SELFTEST(nm, f) __REGISTER_SELFTEST(nm, f, true, false)
+#define REGISTER_LATE_SELFTEST(nm, f)   __REGISTER_SELFTEST(nm, f, false, true)
 
 /* Formats a failure reason into a static buffer and returns it. */
 const char *selftest_fail(const char *fmt, ...) __printf(1, 2);

@@ -147,6 +147,17 @@ void trap_init(void);
 /* Called by entry.S for every vector, with the saved state. */
 void do_trap(struct cpu_user_regs *regs);
 
+/*
+ * Handlers for vectors 32-255 (interrupts and INT n). A vector without
+ * one is reported as unexpected. Boot-time registration; the handler
+ * runs with interrupts off on the interrupted CPU's stack.
+ */
+typedef void (*intr_handler_t)(struct cpu_user_regs *regs);
+void set_intr_handler(unsigned int vector, intr_handler_t handler);
+
+/* Vector the mapcache self-test raises with INT n. */
+#define SELFTEST_VECTOR 0xf1
+
 /* "#PF page fault" style name of an exception vector. */
 const char *trap_name(unsigned int vector);
 
