@@ -7,28 +7,21 @@ build are left alone.
 
 import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
-from qemu import boot, make_iso
+from qemu import boot, make_iso, run_checked, scratch_tree
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
-def run(cwd, *argv):
-    r = subprocess.run(argv, cwd=cwd, text=True, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT)
-    assert r.returncode == 0, "%s failed:\n%s" % (" ".join(argv), r.stdout)
-    return r
+run = run_checked
 
 
 @pytest.fixture
 def tree(tmp_path):
-    shutil.copy(os.path.join(ROOT, "Config.mk"), tmp_path)
-    shutil.copytree(os.path.join(ROOT, "xen"), tmp_path / "xen", symlinks=True)
-    run(tmp_path / "xen", "make", "-s", "distclean")
+    scratch_tree(str(tmp_path))
     # distclean removes what the build made, and nothing git tracks.
     tracked = subprocess.run(["git", "ls-files", "xen"], cwd=ROOT, text=True,
                              stdout=subprocess.PIPE, check=True).stdout.split()

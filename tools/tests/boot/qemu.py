@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import select
+import shutil
 import subprocess
 import time
 
@@ -18,6 +19,39 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 SCRIPTS = os.path.join(ROOT, "tools", "scripts")
 XEN_GZ = os.path.join(ROOT, "xen", "xen.gz")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def run_checked(cwd, *argv):
+    """Runs a command; on failure the assertion shows its output."""
+    r = subprocess.run(argv, cwd=cwd, text=True, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    assert r.returncode == 0, "%s failed:\n%s" % (" ".join(argv), r.stdout)
+    return r
+
+
+def scratch_tree(dest):
+    """A clean copy of xen/ (and Config.mk) under dest; returns its xen/."""
+    shutil.copy(os.path.join(ROOT, "Config.mk"), dest)
+    xen = os.path.join(dest, "xen")
+    shutil.copytree(os.path.join(ROOT, "xen"), xen, symlinks=True)
+    run_checked(xen, "make", "-s", "distclean")
+    return xen
+
+
+def build_variant(dest, **config):
+    """Builds xen/ in a scratch copy with Kconfig symbols set; xen.gz path."""
+    xen = scratch_tree(dest)
+    run_checked(xen, "make", "-s", "defconfig")
+    for name, value in config.items():
+        if isinstance(value, bool):
+            run_checked(xen, "kconfig-tweak", "--file", ".config",
+                        "--enable" if value else "--disable", name)
+        else:
+            run_checked(xen, "kconfig-tweak", "--file", ".config",
+                        "--set-val", name, str(value))
+    run_checked(xen, "make", "-s", "olddefconfig")
+    run_checked(xen, "make", "-s")
+    return os.path.join(xen, "xen.gz")
 
 
 class Boot:

@@ -48,6 +48,12 @@ static void __init print_memory(void)
     printk("Total RAM: %lu MiB (%lu bytes)\n", ram >> 20, ram);
 }
 
+/*
+ * Below this much free heap after boot the hypervisor cannot do anything
+ * useful (its own self-tests need about that much): say so plainly.
+ */
+#define MIN_FREE_HEAP_MB 10
+
 static void __init print_mm_report(void)
 {
     unsigned long ram = e820_ram_bytes(e820.map, e820.nr_map) >> PAGE_SHIFT;
@@ -56,10 +62,15 @@ static void __init print_mm_report(void)
            ram >> (20 - PAGE_SHIFT),
            avail_domheap_pages() >> (20 - PAGE_SHIFT));
     printk("Memory overhead: frame table %lu KiB (%lu bytes/frame), "
-           "hypervisor page tables %lu KiB\n",
+           "page-to-virt arrays %lu KiB, hypervisor page tables %lu KiB\n",
            frame_table_bytes >> 10,
-           ram ? frame_table_bytes / ram : 0,
+           ram ? frame_table_bytes / ram : 0, pg2virt_bytes >> 10,
            xen_pagetable_pages << (PAGE_SHIFT - 10));
+
+    if ( avail_domheap_pages() < (MIN_FREE_HEAP_MB << (20 - PAGE_SHIFT)) )
+        panic("Not enough memory: %lu KiB free after boot, Xenon needs at "
+              "least %u MiB", avail_domheap_pages() << (PAGE_SHIFT - 10),
+              MIN_FREE_HEAP_MB);
 }
 
 void __init __start_xen(paddr_t mbi_pa)
