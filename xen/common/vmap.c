@@ -209,31 +209,40 @@ static unsigned long run_first_start(const struct vm_region *r,
 static bool find_space(struct vm_region *r, unsigned long nr,
                        unsigned long align, unsigned long *pos)
 {
-    unsigned long a = r->low, b, first = 0, p;
+    unsigned long a = r->low, b, first = 0, p, need;
     bool prefix = true; /* every run so far too short for anything */
     bool tail = false;  /* first is the start of the run ending at top */
 
     while ( (a = find_bit(r->bitmap, a, r->top, false)) < r->top )
     {
-        b = find_bit(r->bitmap, a, r->top, true);
         first = run_first_start(r, a);
+        p = align_start(r, first, align);
+
+        /*
+         * Look only as far as this request needs (its pages and the
+         * trailing guard), not to the end of the run: a large free run
+         * would otherwise be scanned in full on every allocation.
+         */
+        need = p + nr + 1;
+        b = find_bit(r->bitmap, a, min(need, r->top), true);
 
         /* Nothing below a run's first clear bit can start anything. */
         if ( prefix )
             r->low = a;
-        if ( b == r->top )
-            tail = true;
-        else if ( prefix && first + 1 >= b )
-            r->low = b; /* not even one page fits in this run */
-        else
-            prefix = false;
-
-        p = align_start(r, first, align);
-        if ( p + nr < b )
+        if ( b >= need )
         {
             *pos = p;
             return true;
         }
+        if ( b == r->top )
+        {
+            tail = true; /* the run reaches top: growing may make room */
+            break;
+        }
+        if ( prefix && first + 1 >= b )
+            r->low = b; /* not even one page fits in this run */
+        else
+            prefix = false;
         a = b;
     }
 
