@@ -500,7 +500,7 @@ static unsigned long bitmap_pages(void)
 
 static const char *selftest_vmap(void)
 {
-    unsigned long free0 = avail_domheap_pages(), pt0 = xen_pagetable_pages;
+    unsigned long free0 = mm_free_frames(), pt0 = xen_pagetable_pages;
     unsigned long bm0 = bitmap_pages(), tr0 = pg2virt_bytes, bm, pt, tr;
     unsigned int slots0 = mapcache_slots_in_use();
     struct vm_stats st0[VMAP_REGION_NR];
@@ -535,10 +535,10 @@ static const char *selftest_vmap(void)
     bm = bitmap_pages() - bm0;
     tr = (pg2virt_bytes - tr0) >> PAGE_SHIFT;
     pt = xen_pagetable_pages - pt0;
-    if ( avail_domheap_pages() + bm + tr + pt != free0 || (!bm && !tr && pt) )
+    if ( mm_free_frames() + bm + tr + pt != free0 || (!bm && !tr && pt) )
         return selftest_fail("heap: %lu free frames, %lu before; bitmap "
                              "pages +%lu, tracking pages +%lu, page tables "
-                             "+%lu", avail_domheap_pages(), free0, bm, tr,
+                             "+%lu", mm_free_frames(), free0, bm, tr,
                              pt);
 
     return NULL;

@@ -146,7 +146,7 @@ static const char *selftest_xenheap(void)
 {
     static void *va[XH_TEST_ALLOCS];
     static unsigned int order[XH_TEST_ALLOCS];
-    unsigned long free_before = avail_domheap_pages();
+    unsigned long free_before = mm_free_frames();
     unsigned long xh_before = xenheap_pages, i, j, kept;
     unsigned long tracking_before = pg2virt_bytes >> PAGE_SHIFT;
     unsigned long pt_before = xen_pagetable_pages;
@@ -181,10 +181,10 @@ static const char *selftest_xenheap(void)
     kept = (pg2virt_bytes >> PAGE_SHIFT) - tracking_before +
            xen_pagetable_pages - pt_before;
     if ( !fail && (xenheap_pages != xh_before ||
-                   avail_domheap_pages() + kept != free_before) )
+                   mm_free_frames() + kept != free_before) )
         fail = selftest_fail("after freeing: %lu xenheap pages (had %lu), "
                              "%lu free + %lu kept (had %lu)", xenheap_pages,
-                             xh_before, avail_domheap_pages(), kept,
+                             xh_before, mm_free_frames(), kept,
                              free_before);
 
     return fail;

@@ -289,7 +289,7 @@ static const char *pagetables_run(mfn_t m2m, unsigned long base_pt)
 
 static const char *selftest_pagetables(void)
 {
-    unsigned long free_before = avail_domheap_pages();
+    unsigned long free_before = mm_free_frames();
     unsigned long pt_before = xen_pagetable_pages;
     struct page_info *pg = alloc_domheap_pages(9, 0); /* 2 MiB, aligned */
     const char *fail;
@@ -300,9 +300,9 @@ static const char *selftest_pagetables(void)
     destroy_xen_mappings(SCRATCH_VA, SCRATCH_VA + (2UL << L3_PAGE_SHIFT));
     free_domheap_pages(pg, 9);
 
-    if ( !fail && avail_domheap_pages() != free_before )
+    if ( !fail && mm_free_frames() != free_before )
         fail = selftest_fail("heap has %lu free pages, had %lu",
-                             avail_domheap_pages(), free_before);
+                             mm_free_frames(), free_before);
 
     return fail;
 }

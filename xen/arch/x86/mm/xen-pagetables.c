@@ -49,6 +49,17 @@ bool mm_heap_ready;
 /* Page-table pages allocated (and not freed) by the hypervisor. */
 unsigned long xen_pagetable_pages;
 
+/*
+ * Emptied page-table pages kept for reuse. A table is freed empty when
+ * its last mapping goes, which vmap does all the time (one L1 serves
+ * 2 MiB of addresses); it is all zeros already, so keeping it saves the
+ * heap's scrub on free and the zeroing on the next allocation: two
+ * thirds of a one-page vmap+vunmap. Bounded, so memory is not hoarded.
+ */
+#define PT_CACHE_MAX 16
+static mfn_t pt_cache[PT_CACHE_MAX];
+unsigned long xen_pagetable_cached;
+
 bool cpu_has_page1gb;
 
 extern char __image_start[], __image_end[];
@@ -70,6 +81,13 @@ static mfn_t alloc_xen_pagetable(void)
 {
     mfn_t mfn;
     void *p;
+
+    if ( xen_pagetable_cached )
+    {
+        mfn = pt_cache[--xen_pagetable_cached];
+        xen_pagetable_pages++;
+        return mfn;
+    }
 
     if ( mm_heap_ready )
     {
@@ -93,11 +111,26 @@ static mfn_t alloc_xen_pagetable(void)
     return mfn;
 }
 
+#ifdef CONFIG_DEBUG
+static bool pagetable_is_zero(mfn_t mfn)
+{
+    const pgentry_t *t = map_domain_page(mfn);
+    unsigned int i;
+
+    for ( i = 0; i < PAGETABLE_ENTRIES && !t[i]; i++ )
+        continue;
+    unmap_domain_page(t);
+
+    return i == PAGETABLE_ENTRIES;
+}
+#endif
+
 /*
  * Tables in the image (built by head.S) are never freed; tables from the
- * boot allocator are not heap pages and stay too.
+ * boot allocator are not heap pages and stay too. A table freed empty
+ * (all zeros) may go to the cache instead of the heap.
  */
-static void free_xen_pagetable(mfn_t mfn)
+static void free_xen_pagetable(mfn_t mfn, bool empty)
 {
     struct page_info *pg;
 
@@ -106,6 +139,15 @@ static void free_xen_pagetable(mfn_t mfn)
     pg = mfn_to_page(mfn);
     if ( !(pg->count_info & PGC_pagetable) )
         return;
+    if ( empty && xen_pagetable_cached < PT_CACHE_MAX )
+    {
+#ifdef CONFIG_DEBUG
+        ASSERT(pagetable_is_zero(mfn));
+#endif
+        pt_cache[xen_pagetable_cached++] = mfn;
+        xen_pagetable_pages--;
+        return;
+    }
     pg->count_info &= ~PGC_pagetable;
     xen_pagetable_pages--;
     free_domheap_page(pg);
@@ -144,7 +186,7 @@ static void free_table_tree(mfn_t mfn, unsigned int level)
                 free_table_tree(entry_mfn(t[i]), level - 1);
         unmap_xen_pagetable(t);
     }
-    free_xen_pagetable(mfn);
+    free_xen_pagetable(mfn, false);
 }
 
 /* ------------------------------------------------------------------------
@@ -273,7 +315,7 @@ static unsigned long map_l1(pgentry_t *pl2e, unsigned long virt, mfn_t mfn,
         l1t[i] = mfn_to_maddr(mfn_add(mfn, n)) | flags;
     if ( try_merge(pl2e, 2, l1t) )
     {
-        free_xen_pagetable(l1mfn);
+        free_xen_pagetable(l1mfn, false);
         *flush_all = true;
     }
     unmap_xen_pagetable(l1t);
@@ -310,7 +352,7 @@ static unsigned long map_l2(pgentry_t *pl3e, unsigned long virt, mfn_t mfn,
 
     if ( done && try_merge(pl3e, 3, l2t) )
     {
-        free_xen_pagetable(l2mfn);
+        free_xen_pagetable(l2mfn, false);
         *flush_all = true;
     }
     unmap_xen_pagetable(l2t);
@@ -417,7 +459,7 @@ static unsigned long change_l1(struct range_op *op, pgentry_t *pl2e,
     {
         if ( op->destroy )
             *pl2e = 0;
-        free_xen_pagetable(l1mfn);
+        free_xen_pagetable(l1mfn, op->destroy);
         op->flush_all = true;
     }
     unmap_xen_pagetable(l1t);
@@ -458,7 +500,7 @@ static unsigned long change_l2(struct range_op *op, pgentry_t *pl3e,
     {
         if ( op->destroy )
             *pl3e = 0;
-        free_xen_pagetable(l2mfn);
+        free_xen_pagetable(l2mfn, op->destroy);
         op->flush_all = true;
     }
     unmap_xen_pagetable(l2t);

@@ -75,11 +75,24 @@ bool mfn_valid(mfn_t mfn);
 void xen_pagetables_init(void);
 /* Maps and clears the frame table for every RAM range; sets max_page. */
 void frame_table_init(void);
+/* With the heap up: the tracking arrays for the same ranges. */
+void frame_table_init_late(void);
 
 /* Set once the heap serves page tables (after end_boot_allocator()). */
 extern bool mm_heap_ready;
 /* Hypervisor page-table pages in use, boot and heap ones together. */
 extern unsigned long xen_pagetable_pages;
+/* Emptied page-table pages kept for reuse (at most 16). */
+extern unsigned long xen_pagetable_cached;
+
+/*
+ * Free frames counting the page-table cache: what stays constant across
+ * balanced allocation and freeing, which is what the self-tests compare.
+ */
+static inline unsigned long mm_free_frames(void)
+{
+    return avail_domheap_pages() + xen_pagetable_cached;
+}
 /* The CPU offers 1 GiB pages (map_pages_to_xen uses them). */
 extern bool cpu_has_page1gb;
 /* Bytes of RAM backing the frame table. */
