@@ -4,6 +4,7 @@
  */
 #include <asm/acpi.h>
 #include <asm/config.h>
+#include <asm/bench.h>
 #include <asm/bootinfo.h>
 #include <asm/e820.h>
 #include <asm/image.h>
@@ -75,6 +76,8 @@ static void __init print_mm_report(void)
 
 void __init __start_xen(paddr_t mbi_pa)
 {
+    bool tested;
+
     image_map_init();
     multiboot2_parse(mbi_pa);
 
@@ -104,6 +107,7 @@ void __init __start_xen(paddr_t mbi_pa)
     frame_table_init();
     end_boot_allocator();
     mm_heap_ready = true;
+    frame_table_init_late();
     directmap_init();
     vm_init();
     print_mm_report();
@@ -111,7 +115,10 @@ void __init __start_xen(paddr_t mbi_pa)
     acpi_boot_init(boot_info.rsdp_len ? boot_info.rsdp : NULL,
                    boot_info.rsdp_len);
 
-    if ( selftest_run() )
+    tested = selftest_run();
+    if ( opt_bench )
+        bench_run();
+    if ( tested || opt_bench )
         machine_power_off();
 
     printk("Xenon is up and idle; nothing else to run yet\n");

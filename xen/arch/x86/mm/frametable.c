@@ -17,6 +17,7 @@
 #include <asm/config.h>
 #include <asm/e820.h>
 #include <asm/mm.h>
+#include <asm/pg2virt.h>
 #include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/string.h>
@@ -57,6 +58,19 @@ static void __init populate_chunk(unsigned long chunk)
     memset((void *)va, 0, CHUNK_BYTES);
     chunk_valid[chunk / 64] |= 1UL << (chunk % 64);
     frame_table_bytes += CHUNK_BYTES;
+}
+
+/* Once the heap is up: the page-to-virt entries of every valid chunk. */
+void __init frame_table_init_late(void)
+{
+    unsigned long chunk;
+
+    for ( chunk = 0; chunk < NR_CHUNKS && chunk * FRAMES_PER_CHUNK < max_page;
+          chunk++ )
+        if ( chunk_valid[chunk / 64] & (1UL << (chunk % 64)) )
+            pg2virt_init(_mfn(chunk * FRAMES_PER_CHUNK),
+                         min(FRAMES_PER_CHUNK,
+                             max_page - chunk * FRAMES_PER_CHUNK));
 }
 
 void __init frame_table_init(void)

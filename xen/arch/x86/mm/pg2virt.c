@@ -7,6 +7,7 @@
 #include <asm/pg2virt.h>
 #include <xen/domain_page.h>
 #include <xen/errno.h>
+#include <xen/init.h>
 #include <xen/lib.h>
 
 unsigned long directmap_end_mfn;
@@ -28,25 +29,31 @@ static bool va_in(unsigned long va, unsigned long s, unsigned long e)
 }
 
 /*
- * Makes sure the array page holding entry p exists. Entries read from a
- * page never populated would fault, so readers check populated() first.
+ * The forward array (pg2virt) is populated at boot for every RAM chunk
+ * of the frame table (pg2virt_init()), so any valid frame has its entry.
+ * The reverse array (xh2mfn) grows with the xenheap region's use; which
+ * of its pages exist is kept in a bitmap (16 KiB for all 512 GiB of the
+ * region), so asking costs a bit test rather than a page-table walk.
  */
-static bool populated(const uint32_t *p)
+#define XH2MFN_PAGES \
+    (((XENHEAP_VIRT_END - XENHEAP_VIRT_START) >> PAGE_SHIFT) * \
+     sizeof(uint32_t) / PAGE_SIZE)
+static uint64_t xh2mfn_populated[XH2MFN_PAGES / 64];
+
+static bool xh2mfn_page_present(unsigned long idx)
 {
-    return xen_pagetable_lookup((unsigned long)p & PAGE_MASK, NULL) != 0;
+    unsigned long pg = idx * sizeof(uint32_t) / PAGE_SIZE;
+
+    return xh2mfn_populated[pg / 64] & (1UL << (pg % 64));
 }
 
-static int populate(uint32_t *p)
+static int map_fresh_page(unsigned long va)
 {
-    struct page_info *pg;
+    struct page_info *pg = alloc_domheap_page(0); /* zeroed: all "none" */
 
-    if ( populated(p) )
-        return 0;
-    pg = alloc_domheap_page(0); /* zeroed: all entries "none" */
     if ( !pg )
         return -ENOMEM;
-    if ( map_pages_to_xen((unsigned long)p & PAGE_MASK, page_to_mfn(pg), 1,
-                          PAGE_HYPERVISOR_RW) )
+    if ( map_pages_to_xen(va, page_to_mfn(pg), 1, PAGE_HYPERVISOR_RW) )
     {
         free_domheap_page(pg);
         return -ENOMEM;
@@ -56,18 +63,44 @@ static int populate(uint32_t *p)
     return 0;
 }
 
+static int xh2mfn_populate(unsigned long idx)
+{
+    unsigned long pg = idx * sizeof(uint32_t) / PAGE_SIZE;
+    int rc;
+
+    if ( xh2mfn_page_present(idx) )
+        return 0;
+    rc = map_fresh_page((unsigned long)XH2MFN_ARRAY + pg * PAGE_SIZE);
+    if ( !rc )
+        xh2mfn_populated[pg / 64] |= 1UL << (pg % 64);
+
+    return rc;
+}
+
+void __init pg2virt_init(mfn_t first, unsigned long nr)
+{
+    unsigned long s = ROUNDDOWN((unsigned long)&PG2VIRT_ARRAY[mfn_x(first)],
+                                PAGE_SIZE);
+    unsigned long e = ROUNDUP((unsigned long)&PG2VIRT_ARRAY[mfn_x(first) + nr],
+                              PAGE_SIZE);
+
+    for ( ; s < e; s += PAGE_SIZE )
+        if ( !xen_pagetable_lookup(s, NULL) && map_fresh_page(s) )
+            panic("out of memory for the page-to-virt array");
+}
+
 int pg2virt_set(mfn_t mfn, unsigned long va)
 {
     uint32_t *fwd = &PG2VIRT_ARRAY[mfn_x(mfn)];
     unsigned long idx;
     int rc;
 
+    ASSERT(mfn_valid(mfn));
     if ( !va )
     {
-        if ( populated(fwd) && *fwd )
+        if ( *fwd )
             XH2MFN_ARRAY[*fwd - 1] = 0;
-        if ( populated(fwd) )
-            *fwd = 0;
+        *fwd = 0;
         return 0;
     }
 
@@ -75,7 +108,7 @@ int pg2virt_set(mfn_t mfn, unsigned long va)
     idx = (va - XENHEAP_VIRT_START) >> PAGE_SHIFT;
     if ( mfn_x(mfn) >= (1UL << 32) )
         return -ERANGE;
-    if ( (rc = populate(fwd)) || (rc = populate(&XH2MFN_ARRAY[idx])) )
+    if ( (rc = xh2mfn_populate(idx)) )
         return rc;
     *fwd = idx + 1;
     XH2MFN_ARRAY[idx] = mfn_x(mfn);
@@ -132,12 +165,9 @@ mfn_t virt_to_mfn(const void *ptr)
         const uint32_t *rev =
             &XH2MFN_ARRAY[(va - XENHEAP_VIRT_START) >> PAGE_SHIFT];
 
-        /*
-         * Every address the xenheap handed out has its entry; checking
-         * that the array page exists costs a walk, so only debug builds
-         * do, to catch a stray pointer instead of faulting on it.
-         */
-        if ( !IS_ENABLED(CONFIG_DEBUG) || (populated(rev) && *rev) )
+        unsigned long idx = (va - XENHEAP_VIRT_START) >> PAGE_SHIFT;
+
+        if ( xh2mfn_page_present(idx) && *rev )
             return _mfn(*rev);
     }
 

@@ -13,9 +13,10 @@
  *     page-to-virt region (PG2VIRT_VIRT_START):
  *       pg2virt[mfn]  = xenheap page index + 1 (0: none), 4 bytes a frame;
  *       xh2mfn[index] = mfn, 4 bytes a xenheap page (the reverse).
- * Both arrays are populated on demand in 4 KiB pieces from the domheap
- * and stay mapped (they are tracking arrays, a permitted class of the
- * mapping audit). 32-bit entries cover 2^32 frames, 16 TiB of RAM, the
+ * The forward array is populated at boot for every chunk of the frame
+ * table (4 bytes a frame); the reverse array in 4 KiB pieces as the
+ * xenheap region is used. Both stay mapped (tracking arrays are a
+ * permitted class of the mapping audit). 32-bit entries cover 2^32 frames, 16 TiB of RAM, the
  * same limit as the frame table.
  *
  * All conversions are O(1). __va()/mfn_to_virt() of a frame with no
@@ -40,6 +41,9 @@ static inline bool mfn_in_directmap(mfn_t mfn)
 {
     return mfn_x(mfn) < directmap_end_mfn;
 }
+
+/* Populates the forward array for frames [first, first + nr) (boot). */
+void pg2virt_init(mfn_t first, unsigned long nr);
 
 /* Records (or with va 0, forgets) a xenheap page's address. */
 int pg2virt_set(mfn_t mfn, unsigned long va);
