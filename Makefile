@@ -13,7 +13,7 @@ ACCEL    ?= tcg
 CMDLINE  ?= console=com1 selftest
 
 .PHONY: all xen clean distclean deps deps-test run debug iso test unit-test \
-        boot-test format
+        bench format
 
 all: xen
 
@@ -46,6 +46,10 @@ unit-test:
 test: deps-test
 	$(MAKE) xen
 	$(PYTHON) -m pytest -ra tools/tests
+
+# Benchmarks are measured, never asserted: see docs/performance.md.
+bench: deps-test
+	$(PYTHON) tools/scripts/bench.py
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

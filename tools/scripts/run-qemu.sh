@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # run-qemu.sh --iso ISO [--firmware bios|efi] [--mem SIZE] [--smp N]
-#             [--accel tcg|kvm] [--cpu MODEL] [--gdb] [--batch]
+#             [--accel tcg|kvm] [--cpu MODEL] [--gdb] [--batch] [--icount]
 # Boots ISO under QEMU with the serial console on standard I/O. QEMU ends
 # by itself on power-off, and on reset (-no-reboot). --batch leaves out
-# the monitor, for tests; --gdb waits for gdb on port 1234.
+# the monitor, for tests; --gdb waits for gdb on port 1234; --icount runs
+# with -icount shift=0 (the TSC counts instructions: repeatable timings).
 set -eu
 
 iso="" firmware=bios mem=1G smp=1 accel=tcg cpu=Haswell-noTSX-IBRS
-gdb=no batch=no
+gdb=no batch=no icount=no
 while [ $# -gt 0 ]; do
     case "$1" in
     --iso) iso=$2; shift ;;
@@ -20,6 +21,7 @@ while [ $# -gt 0 ]; do
     --cpu) cpu=$2; shift ;;
     --gdb) gdb=yes ;;
     --batch) batch=yes ;;
+    --icount) icount=yes ;;
     *) echo "run-qemu: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -56,6 +58,7 @@ else
     echo "run-qemu: Ctrl-A X quits QEMU" >&2
 fi
 [ "$gdb" = yes ] && set -- "$@" -s -S
+[ "$icount" = yes ] && set -- "$@" -icount shift=0
 
 # Not exec: the EXIT trap must remove the OVMF variables copy.
 qemu-system-x86_64 "$@"

@@ -94,13 +94,15 @@ def make_iso(workdir, cmdline, modules=(), xen_gz=XEN_GZ):
 
 
 def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
-         until=None):
+         until=None, icount=False):
     """Boots iso; see the module docstring for when it stops."""
     argv = ["sh", os.path.join(SCRIPTS, "run-qemu.sh"), "--iso", iso,
             "--batch", "--firmware", firmware, "--mem", str(mem),
             "--smp", str(smp)]
     if cpu:
         argv += ["--cpu", cpu]
+    if icount:
+        argv += ["--icount"]
     start = time.monotonic()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, start_new_session=True)
