@@ -8,10 +8,16 @@
  *    never gives the first MiB to the heap);
  *  - an unrestricted request is served from the highest zone that has
  *    memory, and MEMF_bits(32) and MEMF_bits(28) ones from below their
- *    limits, again from the highest zone they may use;
+ *    limits, single frames again from the highest zone they may use;
  *  - small orders, cycling 0, 3, 1, 9, 0, 5, come zeroed and are marked
  *    with a pattern; then everything left is taken, largest blocks first,
- *    until the heap is empty;
+ *    until the test's region is empty: the whole heap if it holds at most
+ *    1 GiB, else all of it below the highest power-of-two address under
+ *    which at most 1 GiB is free. Every frame taken is scrubbed when it
+ *    is given back, so this keeps a 16 GiB machine's test as quick (and
+ *    its emulator's memory as small) as a 1 GiB one's;
+ *  - in the emptied region, an order-9 block freed a frame at a time
+ *    merges back into one block, which the next order-9 request gets;
  *  - every pattern is intact at the end, the blocks are freed in a
  *    pseudo-random order, and the heap is back to exactly its starting
  *    number of free frames and its starting largest order;
@@ -31,10 +37,37 @@
 /* Rounds of the small-order cycle before the rest is taken whole. */
 #define SMALL_ROUNDS 32
 
+/* The most free memory the test takes: 1 GiB. */
+#define REGION_MAX_FRAMES (1UL << (30 - PAGE_SHIFT))
+
 static const unsigned int cycle[] = { 0, 3, 1, 9, 0, 5 };
 
 static struct page_info *held;
 static unsigned long held_blocks;
+
+/* What the test empties: frames below 2^region_bits bytes; 0: all. */
+static unsigned int region_bits;
+static unsigned int region_flags;
+
+static unsigned long region_avail(void)
+{
+    return avail_heap_pages_below(region_bits);
+}
+
+static void pick_region(unsigned long avail0)
+{
+    unsigned int bits = PAGE_SHIFT + 40;
+
+    region_bits = 0;
+    if ( avail0 > REGION_MAX_FRAMES )
+    {
+        /* Zones double, so below 2^30 bytes there is never more. */
+        while ( avail_heap_pages_below(bits) > REGION_MAX_FRAMES )
+            bits--;
+        region_bits = bits;
+    }
+    region_flags = region_bits ? MEMF_bits(region_bits) : 0;
+}
 
 static uint64_t rng_state;
 
@@ -167,11 +200,11 @@ static const char *check_zone_choice(unsigned int bits, unsigned int order)
     unsigned int zb;
 
     pg = take(order, bits ? MEMF_bits(bits) : 0, &fail);
+    /* Fragments might not add up to a larger block; one frame must do. */
     if ( !pg )
-        return below >= (1UL << order)
-               ? selftest_fail("MEMF_bits(%u) order %u failed with %lu "
-                               "frames free below the limit", bits, order,
-                               below)
+        return !order && below
+               ? selftest_fail("MEMF_bits(%u) order 0 failed with %lu "
+                               "frames free below the limit", bits, below)
                : NULL;
     if ( fail )
         return fail;
@@ -180,8 +213,14 @@ static const char *check_zone_choice(unsigned int bits, unsigned int order)
     if ( bits && zb > bits )
         return selftest_fail("MEMF_bits(%u) gave mfn %#lx", bits,
                              mfn_x(page_to_mfn(pg)));
-    /* Nothing may be left free between its zone and the limit. */
-    if ( avail_heap_pages_below(zb) != avail_heap_pages_below(bits) )
+    /*
+     * A single frame fits anywhere, so none may be left free between its
+     * zone and the limit. (A larger block may rightly come from lower
+     * down if the zones above hold only smaller pieces; the host tests
+     * check that case against the frame table.)
+     */
+    if ( !order &&
+         avail_heap_pages_below(zb) != avail_heap_pages_below(bits) )
         return selftest_fail("MEMF_bits(%u) gave mfn %#lx from a low zone: "
                              "%lu frames free below 2^%u, %lu below the "
                              "limit", bits, mfn_x(page_to_mfn(pg)),
@@ -274,16 +313,75 @@ static const char *check_scrub(void)
     return NULL;
 }
 
+/*
+ * A request that must find nothing. A block it gets anyway is held, to
+ * be given back with the rest (unless its order is one free would
+ * refuse: that heap is beyond saving).
+ */
+static bool served(unsigned int order, unsigned int memflags)
+{
+    struct page_info *pg = alloc_domheap_pages(order, memflags);
+
+    if ( pg && order <= MAX_ORDER )
+        hold(pg, order);
+    return pg;
+}
+
+/*
+ * With the region empty, one held order-9 block is freed a frame at a
+ * time in a scrambled order: the 512 frames must merge back into one
+ * block of order 9, and that block must be what the next order-9
+ * request for the region gets.
+ */
+static const char *check_merge(void)
+{
+    struct page_info **link, *pg;
+    const char *fail;
+    unsigned int i;
+    mfn_t mfn;
+
+    for ( link = &held; *link && (*link)->u.order != 9;
+          link = &(*link)->list.next )
+        continue;
+    if ( !(pg = *link) )
+        return selftest_fail("no order-9 block held");
+    if ( (fail = check_block(pg, 9)) )
+        return fail;
+    *link = pg->list.next;
+    held_blocks--;
+    mfn = page_to_mfn(pg);
+
+    /* 167 is odd, so i -> 167 * i + 40 (mod 512) visits every frame. */
+    for ( i = 0; i < 512; i++ )
+        free_domheap_page(pg + ((167 * i + 40) & 511));
+
+    if ( region_avail() != 512 ||
+         (!region_bits && heap_max_free_order() != 9) )
+        return selftest_fail("512 frames freed one by one: %lu free, "
+                             "largest order %d", region_avail(),
+                             heap_max_free_order());
+    pg = take(9, region_flags, &fail);
+    if ( !pg )
+        return selftest_fail("the merged block was not served");
+    if ( fail )
+        return fail;
+    if ( !mfn_eq(page_to_mfn(pg), mfn) )
+        return selftest_fail("order 9 gave %#lx, not the merged block %#lx",
+                             mfn_x(page_to_mfn(pg)), mfn_x(mfn));
+
+    return NULL;
+}
+
 static const char *heap_run(unsigned long avail0)
 {
     const char *fail = NULL;
     unsigned int round, i, order;
 
-    if ( alloc_domheap_pages(MAX_ORDER + 1, 0) )
+    if ( served(MAX_ORDER + 1, 0) )
         return selftest_fail("order MAX_ORDER + 1 was served");
-    if ( alloc_domheap_pages(0, MEMF_bits(PAGE_SHIFT)) )
+    if ( served(0, MEMF_bits(PAGE_SHIFT)) )
         return selftest_fail("MEMF_bits(PAGE_SHIFT) was served");
-    if ( avail_heap_pages_below(20) || alloc_domheap_pages(0, MEMF_bits(20)) )
+    if ( avail_heap_pages_below(20) || served(0, MEMF_bits(20)) )
         return selftest_fail("the heap has memory below 1 MiB (%lu frames)",
                              avail_heap_pages_below(20));
     if ( avail_heap_pages_below(PAGE_SHIFT + 40) != avail0 )
@@ -299,7 +397,7 @@ static const char *heap_run(unsigned long avail0)
 
     for ( round = 0; round < SMALL_ROUNDS; round++ )
         for ( i = 0; i < ARRAY_SIZE(cycle); i++ )
-            if ( take(cycle[i], 0, &fail) && fail )
+            if ( take(cycle[i], region_flags, &fail) && fail )
                 return fail;
 
     /*
@@ -308,17 +406,25 @@ static const char *heap_run(unsigned long avail0)
      * all of memory, while the small ones still check zeroing.
      */
     for ( order = MAX_ORDER + 1; order-- > 0; )
-        while ( take(order, order >= 9 ? MEMF_no_scrub : 0, &fail) )
+        while ( take(order, region_flags | (order >= 9 ? MEMF_no_scrub : 0),
+                     &fail) )
             if ( fail )
                 return fail;
 
-    if ( avail_domheap_pages() || heap_max_free_order() != -1 ||
-         alloc_domheap_page(0) )
-        return selftest_fail("heap not empty after taking everything: %lu "
-                             "frames, largest order %d",
-                             avail_domheap_pages(), heap_max_free_order());
+    if ( region_avail() || served(0, region_flags) ||
+         (!region_bits && heap_max_free_order() != -1) )
+        return selftest_fail("region not empty after taking everything: "
+                             "%lu frames, largest order %d", region_avail(),
+                             heap_max_free_order());
+    if ( region_bits )
+        printk("heap: took %lu free frames in %lu blocks, leaving none below "
+               "2^%u bytes\n", avail0 - avail_domheap_pages(), held_blocks,
+               region_bits);
+    else
+        printk("heap: took all %lu free frames in %lu blocks\n", avail0,
+               held_blocks);
 
-    return NULL;
+    return check_merge();
 }
 
 static const char *selftest_heap(void)
@@ -334,11 +440,12 @@ static const char *selftest_heap(void)
     rng_state = 0x243f6a8885a308d3UL;
     held = NULL;
     held_blocks = 0;
+    pick_region(avail0);
+    if ( region_bits )
+        printk("heap: %lu frames free; the test empties those below 2^%u "
+               "bytes (%lu)\n", avail0, region_bits, region_avail());
 
     fail = heap_run(avail0);
-    if ( !fail )
-        printk("heap: took all %lu free frames in %lu blocks\n", avail0,
-               held_blocks);
     /* Everything goes back even after a failure, so later tests run. */
     if ( !fail )
         fail = free_all_randomly();

@@ -42,7 +42,6 @@
 #include <xen/domain_page.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
-#include <xen/string.h>
 
 /*
  * Physical addresses are at most 52 bits wide on x86-64, so mfns have at
@@ -111,7 +110,7 @@ static unsigned int zone_max_order(unsigned int z)
     return z ? min(z - 1, (unsigned int)MAX_ORDER) : 0;
 }
 
-/* The highest zone a MEMF_bits(bits) request may use; bits > PAGE_SHIFT. */
+/* The highest zone wholly below 2^bits bytes; bits >= PAGE_SHIFT, 0: any. */
 static unsigned int bits_max_zone(unsigned int bits)
 {
     if ( !bits || bits - PAGE_SHIFT >= NR_ZONES )
@@ -160,8 +159,8 @@ static void list_del_block(struct page_info *pg, unsigned int z,
 
 /*
  * Puts the block of 2^order frames at mfn, whose pages are all marked
- * free already, on the free lists, merging it with its buddies as far as
- * its zone allows, and counts it as free.
+ * free with u.order NOT_A_HEAD already, on the free lists, merging it
+ * with its buddies as far as its zone allows, and counts it as free.
  */
 static void free_block(unsigned long mfn, unsigned int order)
 {
@@ -182,13 +181,10 @@ static void free_block(unsigned long mfn, unsigned int order)
             break;
         /* order < top keeps the pair inside one aligned zone block. */
         ASSERT(mfn_zone(buddy) == z);
+        /* Off its list, the buddy is NOT_A_HEAD too, like our block. */
         list_del_block(bp, z, order);
-        if ( buddy < mfn )
-        {
-            /* The lower buddy heads the merged block. */
-            mfn_to_page(_mfn(mfn))->u.order = NOT_A_HEAD;
-            mfn = buddy;
-        }
+        /* The lower of the two heads the merged block. */
+        mfn = min(mfn, buddy);
         order++;
     }
 
@@ -343,8 +339,11 @@ struct page_info *alloc_domheap_pages(unsigned int order,
 static void __noreturn bad_free(const struct page_info *pg, unsigned int order,
                                 const char *what)
 {
+    mfn_t mfn = page_to_mfn(pg);
+
+    /* Without a frame-table entry there is no count_info to show. */
     printk(XENLOG_ERR "heap: free of %#lx order %u: %s (count_info %#lx)\n",
-           mfn_x(page_to_mfn(pg)), order, what, pg->count_info);
+           mfn_x(mfn), order, what, mfn_valid(mfn) ? pg->count_info : 0);
     BUG();
 }
 
