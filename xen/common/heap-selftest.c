@@ -73,11 +73,7 @@ static uint64_t rng_state;
 
 static unsigned int rng(unsigned int bound)
 {
-    /* xorshift64: deterministic, so a failure repeats on every boot. */
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state % bound;
+    return selftest_random(&rng_state, bound);
 }
 
 static uint64_t tag_of(mfn_t mfn)

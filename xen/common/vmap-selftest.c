@@ -52,11 +52,7 @@ static uint64_t rng_state;
 
 static unsigned int rng(unsigned int bound)
 {
-    /* xorshift64: deterministic, so a failure repeats on every boot. */
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state % bound;
+    return selftest_random(&rng_state, bound);
 }
 
 static uint64_t pattern(uint32_t tag, unsigned int page, unsigned int word)
@@ -284,22 +280,6 @@ static const char *stress(void)
  * Guard pages
  */
 
-/* Writes to p; true if the write faulted and the fixup resumed us. */
-static bool write_faults(volatile uint64_t *p)
-{
-    unsigned int faulted = 0;
-
-    __asm__ __volatile__ ( "1:  movq $0x67756172, %[mem]\n"
-                           "2:\n"
-                           "    .pushsection .text.fixup, \"ax\", @progbits\n"
-                           "3:  movl $1, %[faulted]\n"
-                           "    jmp 2b\n"
-                           "    .popsection\n"
-                           _ASM_EXTABLE(1b, 3b)
-                           : [faulted] "+r" (faulted), [mem] "=m" (*p) );
-
-    return faulted;
-}
 
 static const char *expect_guard(unsigned long va, const char *what)
 {
@@ -308,7 +288,7 @@ static const char *expect_guard(unsigned long va, const char *what)
 
     if ( xen_pagetable_lookup(va, NULL) )
         return selftest_fail("%s %#lx is mapped", what, va);
-    if ( !write_faults((volatile uint64_t *)va) )
+    if ( !probe_write((volatile uint64_t *)va, 0x67756172) )
         return selftest_fail("a write to %s %#lx did not fault", what, va);
     /* #PF, page not present (P clear), on a write (W set). */
     if ( f->count != count + 1 || f->vector != 14 || f->cr2 != va ||

@@ -3,6 +3,7 @@
 #define XEN_SELFTEST_H
 
 #include <xen/compiler.h>
+#include <xen/types.h>
 
 /*
  * Built-in self-tests. A test is a function returning NULL when it passes
@@ -35,6 +36,19 @@ extern const struct selftest __selftest_start[], __selftest_end[];
 #define REGISTER_SELFTEST(nm, f)        __REGISTER_SELFTEST(nm, f, false, false)
 #define REGISTER_MANUAL_SELFTEST(nm, f) __REGISTER_SELFTEST(nm, f, true, false)
 #define REGISTER_LATE_SELFTEST(nm, f)   __REGISTER_SELFTEST(nm, f, false, true)
+
+/*
+ * A deterministic pseudo-random number below bound (xorshift64), so that
+ * a failing self-test fails the same way on every boot. *state must be
+ * seeded non-zero.
+ */
+static inline unsigned int selftest_random(uint64_t *state, unsigned int bound)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state % bound;
+}
 
 /* Formats a failure reason into a static buffer and returns it. */
 const char *selftest_fail(const char *fmt, ...) __printf(1, 2);

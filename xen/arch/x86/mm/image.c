@@ -119,24 +119,6 @@ static const char *check_image_page(unsigned long va)
     return NULL;
 }
 
-/* Writes val to *p; returns true if the write faulted (and was skipped). */
-static bool probe_write(volatile unsigned long *p, unsigned long val)
-{
-    unsigned int faulted = 0;
-
-    __asm__ __volatile__ ( "1:  movq %[val], %[mem]\n"
-                           "2:\n"
-                           "    .pushsection .text.fixup, \"ax\", @progbits\n"
-                           "3:  movl $1, %[faulted]\n"
-                           "    jmp 2b\n"
-                           "    .popsection\n"
-                           _ASM_EXTABLE(1b, 3b)
-                           : [faulted] "+r" (faulted), [mem] "=m" (*p)
-                           : [val] "r" (val) );
-
-    return faulted;
-}
-
 static const unsigned long ro_canary = 0x5afe5afe5afe5afeUL;
 
 static const char *selftest_image_mapping(void)
@@ -149,7 +131,7 @@ static const char *selftest_image_mapping(void)
         if ( (bad = check_image_page(va)) )
             return bad;
 
-    if ( !probe_write((volatile unsigned long *)&ro_canary, 0) )
+    if ( !probe_write((volatile uint64_t *)&ro_canary, 0) )
         return selftest_fail("a write to .rodata did not fault");
     if ( extable_last_fault.vector != 14 ||
          extable_last_fault.cr2 != (unsigned long)&ro_canary ||

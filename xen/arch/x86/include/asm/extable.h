@@ -69,6 +69,28 @@ struct extable_fault {
 };
 extern struct extable_fault extable_last_fault;
 
+/*
+ * Writes val to *p through an exception-table entry: returns true if the
+ * write faulted (and was skipped), false if it happened. For self-tests
+ * proving that an address is read-only or unmapped.
+ */
+static inline bool probe_write(volatile uint64_t *p, uint64_t val)
+{
+    unsigned int faulted = 0;
+
+    __asm__ __volatile__ ( "1:  movq %[val], %[mem]\n"
+                           "2:\n"
+                           "    .pushsection .text.fixup, \"ax\", @progbits\n"
+                           "3:  movl $1, %[faulted]\n"
+                           "    jmp 2b\n"
+                           "    .popsection\n"
+                           _ASM_EXTABLE(1b, 3b)
+                           : [faulted] "+r" (faulted), [mem] "=m" (*p)
+                           : [val] "r" (val) );
+
+    return faulted;
+}
+
 #endif /* __ASSEMBLY__ */
 
 #endif /* ASM_X86_EXTABLE_H */
