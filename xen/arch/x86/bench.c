@@ -21,6 +21,7 @@
 #include <xen/mm.h>
 #include <xen/param.h>
 #include <xen/vmap.h>
+#include <xen/xmalloc.h>
 
 #define BENCH_RUNS  51
 #define BENCH_BATCH 32
@@ -129,6 +130,16 @@ static void b_domheap0(unsigned int i)
     free_domheap_pages(alloc_domheap_pages(0, MEMF_no_scrub), 0);
 }
 
+static void b_xmalloc64(unsigned int i)
+{
+    xfree(xmalloc_bytes(64));
+}
+
+static void b_xmalloc4k(unsigned int i)
+{
+    xfree(xmalloc_bytes(4096));
+}
+
 static void b_vmap1(unsigned int i)
 {
     mfn_t mfn = page_to_mfn(frames);
@@ -209,6 +220,8 @@ static const struct {
     { "alloc+free xenheap order 0", b_xenheap0 },
     { "alloc+free xenheap order 4", b_xenheap4 },
     { "alloc+free domheap order 0", b_domheap0 },
+    { "xmalloc+xfree 64 bytes", b_xmalloc64 },
+    { "xmalloc+xfree 4 KiB", b_xmalloc4k },
     { "vmap+vunmap 1 page", b_vmap1 },
     { "vmap+vunmap 1 page, L1 kept", b_vmap1_kept },
     { "vm_alloc+vm_free", b_vm_alloc },
