@@ -230,3 +230,21 @@ def test_warn_continues_and_bug_panics(workdir):
     assert b.has("Panic on CPU 0:\n(XEN) Xen BUG at common/bug.c:%d"
                  % bug_line), b
     assert not SUMMARY.search(out), b
+
+
+def test_mapcache_exhaustion_names_holders(workdir):
+    b = boot(make_iso(workdir, "console=com1 selftest=fatal-mapcache"))
+    assert b.exited and not b.timed_out, b
+    holders = re.findall(r"^\(XEN\) mapcache slot (\d+) held by (\S+)$",
+                         b.output, re.M)
+    assert len(holders) == 32, b
+    assert all(h.startswith("selftest_fatal_mapcache+0x") for _, h in holders), b
+    assert b.has("Panic on CPU 0:\n(XEN) mapcache: all 32 slots of CPU0 in use"), b
+
+
+def test_va_of_unmapped_frame_is_caught(workdir):
+    b = boot(make_iso(workdir, "console=com1 selftest=fatal-va"))
+    assert b.exited and not b.timed_out, b
+    assert re.search(r"mfn_to_virt\(0x[0-9a-f]+\) from selftest_fatal_va\+0x"
+                     r"[0-9a-f]+/0x[0-9a-f]+: frame has no permanent mapping",
+                     b.output), b

@@ -307,3 +307,37 @@ static const char *selftest_pagetables(void)
     return fail;
 }
 REGISTER_SELFTEST("pagetables", selftest_pagetables);
+
+/* ------------------------------------------------------------------------
+ * Misuse that must stop the hypervisor (manual: they end the boot).
+ */
+
+/* One map more than the window holds: a panic naming every holder. */
+static const char *selftest_fatal_mapcache(void)
+{
+    struct page_info *pg = alloc_domheap_page(0);
+    unsigned int i;
+
+    if ( !pg || mfn_in_directmap(page_to_mfn(pg)) )
+        return selftest_fail("needs a frame outside the direct map");
+    for ( i = 0; i <= MAPCACHE_SLOTS; i++ )
+        map_domain_page(page_to_mfn(pg));
+
+    return selftest_fail("%u maps of a %u-slot window did not stop us", i,
+                         MAPCACHE_SLOTS);
+}
+REGISTER_MANUAL_SELFTEST("fatal-mapcache", selftest_fatal_mapcache);
+
+/* __va() of a frame with no permanent mapping (a free heap frame). */
+static const char *selftest_fatal_va(void)
+{
+    struct page_info *pg = alloc_domheap_page(0);
+    void *volatile va;
+
+    if ( !pg || mfn_in_directmap(page_to_mfn(pg)) )
+        return selftest_fail("needs a frame outside the direct map");
+    va = __va(mfn_to_maddr(page_to_mfn(pg)));
+
+    return selftest_fail("__va() of an unmapped frame gave %p", va);
+}
+REGISTER_MANUAL_SELFTEST("fatal-va", selftest_fatal_va);
