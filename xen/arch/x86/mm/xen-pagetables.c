@@ -368,6 +368,9 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
     int rc = 0;
 
     ASSERT(!(virt & ~PAGE_MASK));
+    /* Only the hypervisor's own slots: the rest belongs to guests. */
+    ASSERT(virt >= HYPERVISOR_VIRT_START &&
+           nr <= (HYPERVISOR_VIRT_END - virt) >> PAGE_SHIFT);
     flags = pte_flags(flags | _PAGE_PRESENT) & ~_PAGE_PSE;
 
     for ( ; nr; virt += done << PAGE_SHIFT, mfn = mfn_add(mfn, done),
@@ -513,6 +516,7 @@ static int change_range(struct range_op *op)
     unsigned long va = op->s;
 
     ASSERT(!(op->s & ~PAGE_MASK) && !(op->e & ~PAGE_MASK) && op->s <= op->e);
+    ASSERT(op->s >= HYPERVISOR_VIRT_START && op->e <= HYPERVISOR_VIRT_END);
 
     while ( va < op->e && !op->rc )
     {
