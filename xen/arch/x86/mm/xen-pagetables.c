@@ -441,31 +441,53 @@ static bool covers(const struct range_op *op, unsigned long va,
     return !(va & (span - 1)) && va + span <= op->e;
 }
 
+/*
+ * The table below *pe (level 3 or 2) for this operation, mapped, with its
+ * frame in *mfn; NULL with op->rc set if a split ran out of memory.
+ */
+static pgentry_t *op_table(struct range_op *op, pgentry_t *pe,
+                           unsigned int level, mfn_t *mfn)
+{
+    *mfn = next_table(pe, level);
+    if ( mfn_eq(*mfn, INVALID_MFN) )
+    {
+        op->rc = -ENOMEM;
+        return NULL;
+    }
+
+    return map_xen_pagetable(*mfn);
+}
+
+/*
+ * Done with table t below *pe: a destroy frees it if it is now empty, a
+ * modify merges it into a superpage if it is now uniform. Unmaps t.
+ */
+static void op_table_done(struct range_op *op, pgentry_t *pe,
+                          unsigned int level, pgentry_t *t, mfn_t mfn)
+{
+    if ( op->destroy ? table_is_empty(t) : try_merge(pe, level, t) )
+    {
+        if ( op->destroy )
+            *pe = 0;
+        free_xen_pagetable(mfn, op->destroy);
+        op->flush_all = true;
+    }
+    unmap_xen_pagetable(t);
+}
+
 /* One L2 slot: va is inside it; returns where the slot ends. */
 static unsigned long change_l1(struct range_op *op, pgentry_t *pl2e,
                                unsigned long va)
 {
     unsigned long end = min(ROUNDDOWN(va, L2_SPAN) + L2_SPAN, op->e);
-    mfn_t l1mfn = next_table(pl2e, 2);
-    pgentry_t *l1t;
+    mfn_t l1mfn;
+    pgentry_t *l1t = op_table(op, pl2e, 2, &l1mfn);
 
-    if ( mfn_eq(l1mfn, INVALID_MFN) )
-    {
-        op->rc = -ENOMEM;
+    if ( !l1t )
         return op->e;
-    }
-    l1t = map_xen_pagetable(l1mfn);
     for ( ; va < end; va += PAGE_SIZE )
         l1t[l1_table_offset(va)] = changed(op, l1t[l1_table_offset(va)], false);
-
-    if ( op->destroy ? table_is_empty(l1t) : try_merge(pl2e, 2, l1t) )
-    {
-        if ( op->destroy )
-            *pl2e = 0;
-        free_xen_pagetable(l1mfn, op->destroy);
-        op->flush_all = true;
-    }
-    unmap_xen_pagetable(l1t);
+    op_table_done(op, pl2e, 2, l1t, l1mfn);
 
     return end;
 }
@@ -475,15 +497,11 @@ static unsigned long change_l2(struct range_op *op, pgentry_t *pl3e,
                                unsigned long va)
 {
     unsigned long end = min(ROUNDDOWN(va, L3_SPAN) + L3_SPAN, op->e);
-    mfn_t l2mfn = next_table(pl3e, 3);
-    pgentry_t *l2t;
+    mfn_t l2mfn;
+    pgentry_t *l2t = op_table(op, pl3e, 3, &l2mfn);
 
-    if ( mfn_eq(l2mfn, INVALID_MFN) )
-    {
-        op->rc = -ENOMEM;
+    if ( !l2t )
         return op->e;
-    }
-    l2t = map_xen_pagetable(l2mfn);
     while ( va < end && !op->rc )
     {
         pgentry_t *pl2e = &l2t[l2_table_offset(va)];
@@ -499,14 +517,7 @@ static unsigned long change_l2(struct range_op *op, pgentry_t *pl3e,
             va = change_l1(op, pl2e, va);
     }
 
-    if ( op->destroy ? table_is_empty(l2t) : try_merge(pl3e, 3, l2t) )
-    {
-        if ( op->destroy )
-            *pl3e = 0;
-        free_xen_pagetable(l2mfn, op->destroy);
-        op->flush_all = true;
-    }
-    unmap_xen_pagetable(l2t);
+    op_table_done(op, pl3e, 3, l2t, l2mfn);
 
     return end;
 }
