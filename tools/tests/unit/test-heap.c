@@ -170,6 +170,21 @@ static unsigned long rng(unsigned long bound)
     return rng64() % bound;
 }
 
+/* Fisher-Yates, with the test's own generator so runs repeat. */
+static void shuffle(struct page_info **v, unsigned long n)
+{
+    unsigned long i;
+
+    for ( i = n; i > 1; i-- )
+    {
+        unsigned long j = rng(i);
+        struct page_info *t = v[i - 1];
+
+        v[i - 1] = v[j];
+        v[j] = t;
+    }
+}
+
 static unsigned int zone_of(unsigned long mfn)
 {
     return mfn ? 64 - __builtin_clzl(mfn) : 0;
@@ -506,14 +521,7 @@ static void free_held_randomly(void)
     for ( ; held; held = held->list.next )
         v[n++] = held;
     CHECK_EQU(n, nr_held);
-    for ( i = n; i > 1; i-- )
-    {
-        unsigned long j = rng(i);
-        struct page_info *t = v[i - 1];
-
-        v[i - 1] = v[j];
-        v[j] = t;
-    }
+    shuffle(v, n);
     for ( i = 0; i < n; i++ )
     {
         unsigned int order = v[i]->u.order;
@@ -819,14 +827,7 @@ TEST(fragmentation_then_full_merge_to_max_order)
     model_free = 0;
     audit();
 
-    for ( i = n; i > 1; i-- )
-    {
-        unsigned long j = rng(i);
-        struct page_info *t = v[i - 1];
-
-        v[i - 1] = v[j];
-        v[j] = t;
-    }
+    shuffle(v, n);
     for ( i = 0; i < n; i++ )
     {
         free_domheap_pages(v[i], 0);
