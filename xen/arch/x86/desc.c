@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The boot CPU's descriptor tables: GDT, TSS and IDT, and the stacks the
- * TSS points at.
+ * Descriptor tables: the shared IDT, and each CPU's GDT and TSS.
  *
  * head.S runs on a minimal GDT without a TSS, and with no IDT at all, so
  * any exception before trap_init() triple faults. trap_init() replaces
@@ -11,6 +10,8 @@
 #include <asm/traps.h>
 #include <xen/init.h>
 #include <xen/lib.h>
+#include <xen/percpu.h>
+#include <asm/smp.h>
 #include <xen/string.h>
 
 /* 64-bit TSS (SDM vol. 3, "Task Management in 64-bit Mode"). */
@@ -47,44 +48,52 @@ struct __packed desc_ptr {
 /* Present, DPL 0, available 64-bit TSS. */
 #define DESC_TSS64  0x89
 
-static uint64_t gdt[GDT_ENTRIES] __aligned(16);
-static struct tss64 boot_tss __aligned(128);
-static struct idt_gate idt[X86_NR_VECTORS] __aligned(4096);
-
 /*
- * NMI, #DF and #MC can arrive when the current stack is unusable (a
- * #DF is often a stack overflow), so each switches to a stack of its own.
+ * One IDT for all CPUs; a GDT and a TSS per CPU, since the TSS carries
+ * the CPU's own IST stacks (NMI, #DF and #MC may arrive when the current
+ * stack is unusable, so each has a stack of its own inside the CPU's
+ * stack block; see asm/config.h).
  */
-static unsigned char ist_stacks[IST_MAX][STACK_SIZE] __aligned(4096);
+struct cpu_tables {
+    uint64_t gdt[GDT_ENTRIES];
+    struct tss64 tss __aligned(128);
+};
+static DEFINE_PER_CPU(struct cpu_tables, cpu_tables) __aligned(128);
+static struct idt_gate idt[X86_NR_VECTORS] __aligned(4096);
 
 extern unsigned char cpu0_stack[];                   /* head.S */
 extern const unsigned long entry_stub_table[];       /* entry.S */
 
+void *stack_base[CONFIG_NR_CPUS] = { [0] = cpu0_stack };
+
 bool get_stack_bounds(unsigned long addr, unsigned long *lo,
                       unsigned long *hi)
 {
-    unsigned long base = (unsigned long)cpu0_stack;
-    unsigned int i;
+    unsigned long block = stack_block_of(addr);
+    unsigned int cpu, page = (addr - block) >> PAGE_SHIFT;
 
-    if ( addr >= base && addr - base < STACK_SIZE )
+    for ( cpu = 0; cpu < CONFIG_NR_CPUS; cpu++ )
+        if ( (unsigned long)stack_base[cpu] == block )
+            break;
+    if ( cpu == CONFIG_NR_CPUS )
+        return false;
+
+    if ( page >= PRIMARY_STACK_PAGE )
     {
-        *lo = base;
-        *hi = base + STACK_SIZE;
+        *lo = block + PRIMARY_STACK_PAGE * PAGE_SIZE;
+        *hi = block + STACK_SIZE;
+        return true;
+    }
+    if ( page >= 1 && page < 1 + IST_MAX * IST_STACK_PAGES )
+    {
+        unsigned int ist = (page - 1) / IST_STACK_PAGES + 1;
+
+        *hi = ist_stack_top(block, ist);
+        *lo = *hi - IST_STACK_PAGES * PAGE_SIZE;
         return true;
     }
 
-    for ( i = 0; i < IST_MAX; i++ )
-    {
-        base = (unsigned long)ist_stacks[i];
-        if ( addr >= base && addr - base < STACK_SIZE )
-        {
-            *lo = base;
-            *hi = base + STACK_SIZE;
-            return true;
-        }
-    }
-
-    return false;
+    return false; /* a guard page */
 }
 
 static void __init set_gate(unsigned int vec, unsigned long addr,
@@ -101,35 +110,35 @@ static void __init set_gate(unsigned int vec, unsigned long addr,
     g->reserved = 0;
 }
 
-static void __init build_gdt(void)
+static void build_gdt(struct cpu_tables *t)
 {
-    unsigned long base = (unsigned long)&boot_tss;
-    unsigned long limit = sizeof(boot_tss) - 1;
+    unsigned long base = (unsigned long)&t->tss;
+    unsigned long limit = sizeof(t->tss) - 1;
 
-    gdt[0] = 0;
+    t->gdt[0] = 0;
     /* Long-mode code: L=1, D=0; present, DPL 0, execute/read. */
-    gdt[__HYPERVISOR_CS >> 3] = 0x00af9a000000ffffUL;
+    t->gdt[__HYPERVISOR_CS >> 3] = 0x00af9a000000ffffUL;
     /* Flat data: present, DPL 0, read/write (base and limit ignored). */
-    gdt[__HYPERVISOR_DS >> 3] = 0x00cf92000000ffffUL;
+    t->gdt[__HYPERVISOR_DS >> 3] = 0x00cf92000000ffffUL;
 
     /* The TSS descriptor's second half carries base bits 63:32. */
-    gdt[TSS_SELECTOR >> 3] = (limit & 0xffff) |
-                             ((base & 0xffffffUL) << 16) |
-                             ((unsigned long)DESC_TSS64 << 40) |
-                             (((limit >> 16) & 0xf) << 48) |
-                             (((base >> 24) & 0xff) << 56);
-    gdt[(TSS_SELECTOR >> 3) + 1] = base >> 32;
+    t->gdt[TSS_SELECTOR >> 3] = (limit & 0xffff) |
+                                ((base & 0xffffffUL) << 16) |
+                                ((unsigned long)DESC_TSS64 << 40) |
+                                (((limit >> 16) & 0xf) << 48) |
+                                (((base >> 24) & 0xff) << 56);
+    t->gdt[(TSS_SELECTOR >> 3) + 1] = base >> 32;
 }
 
-static void __init build_tss(void)
+static void build_tss(struct tss64 *tss, unsigned long block)
 {
     unsigned int i;
 
-    memset(&boot_tss, 0, sizeof(boot_tss));
-    for ( i = 0; i < IST_MAX; i++ )
-        boot_tss.ist[i] = (unsigned long)ist_stacks[i] + STACK_SIZE;
+    memset(tss, 0, sizeof(*tss));
+    for ( i = 1; i <= IST_MAX; i++ )
+        tss->ist[i - 1] = ist_stack_top(block, i);
     /* A bitmap offset past the limit: no I/O bitmap, all ports closed. */
-    boot_tss.iomap_base = sizeof(boot_tss);
+    tss->iomap_base = sizeof(*tss);
 }
 
 static void __init build_idt(void)
@@ -151,11 +160,12 @@ static void __init build_idt(void)
     }
 }
 
-void __init trap_init(void)
+void load_system_tables(void)
 {
+    struct cpu_tables *t = &this_cpu(cpu_tables);
     struct desc_ptr gdtr = {
-        .limit = sizeof(gdt) - 1,
-        .base = (unsigned long)gdt,
+        .limit = sizeof(t->gdt) - 1,
+        .base = (unsigned long)t->gdt,
     };
     struct desc_ptr idtr = {
         .limit = sizeof(idt) - 1,
@@ -163,18 +173,13 @@ void __init trap_init(void)
     };
     unsigned long tmp;
 
-    BUILD_BUG_ON(sizeof(struct tss64) != 104);
-    BUILD_BUG_ON(sizeof(struct idt_gate) != 16);
-    BUILD_BUG_ON((TSS_SELECTOR >> 3) + 2 > GDT_ENTRIES);
-
-    build_gdt();
-    build_tss();
-    build_idt();
+    build_gdt(t);
+    build_tss(&t->tss, stack_block_of(get_cpu_info()));
 
     /*
      * CS can only be reloaded by a far transfer; a far return to the next
-     * instruction is the simplest. FS and GS stay as head.S left them
-     * (null), so that their bases are not disturbed.
+     * instruction is the simplest. FS and GS stay null (as head.S and the
+     * trampoline leave them), so that their bases are not disturbed.
      */
     __asm__ __volatile__ (
         "    lgdt %[gdtr]\n"
@@ -194,4 +199,16 @@ void __init trap_init(void)
     /* ltr marks the descriptor busy, so it only works once per TSS. */
     __asm__ __volatile__ ( "ltr %w0" :: "r" (TSS_SELECTOR) : "memory" );
     __asm__ __volatile__ ( "lidt %0" :: "m" (idtr) : "memory" );
+}
+
+void __init trap_init(void)
+{
+    BUILD_BUG_ON(sizeof(struct tss64) != 104);
+    BUILD_BUG_ON(sizeof(struct idt_gate) != 16);
+    BUILD_BUG_ON((TSS_SELECTOR >> 3) + 2 > GDT_ENTRIES);
+    BUILD_BUG_ON(sizeof(struct cpu_info) != CPUINFO_SIZE);
+    BUILD_BUG_ON(1 + IST_MAX * IST_STACK_PAGES >= PRIMARY_STACK_PAGE);
+
+    build_idt();
+    load_system_tables();
 }

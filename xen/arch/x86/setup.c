@@ -17,6 +17,7 @@
 #include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/param.h>
+#include <xen/percpu.h>
 #include <xen/selftest.h>
 #include <xen/string.h>
 #include <xen/vmap.h>
@@ -78,6 +79,7 @@ void __init __start_xen(paddr_t mbi_pa)
 {
     bool tested;
 
+    percpu_init();
     image_map_init();
     multiboot2_parse(mbi_pa);
 

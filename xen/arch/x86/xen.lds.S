@@ -41,6 +41,12 @@ SECTIONS
         __stop___ex_table = .;
         *(.rodata .rodata.*)
         *(.init.rodata .init.rodata.*)
+        /* The per-CPU template: read-only, copied for each CPU. */
+        . = ALIGN(64);
+        __per_cpu_start = .;
+        *(.data.percpu)
+        . = ALIGN(64);
+        __per_cpu_end = .;
     } :image
 
     /*
@@ -71,6 +77,9 @@ SECTIONS
         *(.bss.page_aligned)
         *(.bss .bss.*)
         *(COMMON)
+        . = ALIGN(64);
+        __per_cpu0_area = .;
+        . += __per_cpu_end - __per_cpu_start;
         . = ALIGN(4096);
         __bss_end = .;
     } :image

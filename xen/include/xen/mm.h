@@ -109,6 +109,16 @@ int heap_max_free_order(void);
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);
 void free_xenheap_pages(void *va, unsigned int order);
 #define alloc_xenheap_page() alloc_xenheap_pages(0, 0)
+
+/* Smallest order whose block holds size bytes (0 for 0). */
+static inline unsigned int get_order_from_bytes(unsigned long size)
+{
+    unsigned int order = 0;
+
+    while ( (PAGE_SIZE << order) < size )
+        order++;
+    return order;
+}
 #define free_xenheap_page(v) free_xenheap_pages(v, 0)
 
 /* ------------------------------------------------------------------------

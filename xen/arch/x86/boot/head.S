@@ -177,7 +177,7 @@ __start32:
         xor     %eax, %eax
         rep stosl
 
-        lea     sym_offs(cpu0_stack + STACK_SIZE)(%ebp), %esp
+        lea     sym_offs(cpu0_stack + STACK_SIZE - CPUINFO_SIZE)(%ebp), %esp
 
         /* L4: slot 0 -> identity L3, Xen's slot -> l3_xen. */
         lea     sym_offs(l3_ident)(%ebp), %eax
@@ -277,7 +277,7 @@ high_start:
         mov     %eax, %gs
 
         mov     %rbp, xen_phys_start(%rip)
-        lea     cpu0_stack + STACK_SIZE(%rip), %rsp
+        lea     cpu0_stack + STACK_SIZE - CPUINFO_SIZE(%rip), %rsp
 
         /* Retire the identity map: nothing below the hypervisor is mapped. */
         movq    $0, idle_pg_table(%rip)
@@ -316,5 +316,7 @@ l3_xen:         .skip 4096
 l2_xen:         .skip 4096
 l2_bootmap:     .skip 4096
 l1_bootmap:     .skip 4096
+        /* Aligned to its size: struct cpu_info is found by rounding %rsp. */
+        .balign STACK_SIZE
         .globl cpu0_stack
 cpu0_stack:     .skip STACK_SIZE

@@ -84,9 +84,21 @@
 #define XEN_LOAD_MIN    _AC(0x200000, UL)
 #define XEN_LOAD_MAX    _AC(0xbfffffff, UL)
 
-/* Per-CPU stacks: STACK_ORDER pages each. */
-#define STACK_ORDER 3
-#define STACK_SIZE  (PAGE_SIZE << STACK_ORDER)
+/*
+ * Each CPU's stacks: one block of STACK_SIZE bytes aligned to STACK_SIZE,
+ * so that the struct cpu_info at its top is found from any stack pointer
+ * inside it (asm/current.h), the IST stacks included. Pages, low to high:
+ *   0      guard (unmapped for APs)
+ *   1-2    #DF IST stack       3-4  NMI IST stack     5-6  #MC IST stack
+ *   7      guard (unmapped for APs)
+ *   8-15   the primary stack, struct cpu_info in its top bytes
+ */
+#define STACK_ORDER      4
+#define STACK_SIZE       (PAGE_SIZE << STACK_ORDER)
+#define IST_STACK_PAGES  2
+#define PRIMARY_STACK_PAGE 8
+/* Bytes kept for struct cpu_info at the top (asm/current.h checks). */
+#define CPUINFO_SIZE     64
 
 /* Code and data segment selectors of the hypervisor's GDT. */
 #define __HYPERVISOR_CS 0x08

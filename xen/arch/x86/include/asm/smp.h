@@ -3,12 +3,28 @@
 #define ASM_X86_SMP_H
 
 /*
- * One CPU until issue 4 (SMP) brings up the others; per-CPU structures
- * are already indexed by this so that SMP only has to change it.
+ * CPU numbers and bring-up (xen/arch/x86/smpboot.c).
+ *
+ * smp_processor_id() is read from the struct cpu_info at the top of the
+ * running stack, so it is right in any context, NMIs included.
  */
-static inline unsigned int smp_processor_id(void)
+
+#include <asm/current.h>
+#include <xen/cpumask.h>
+
+static __always_inline unsigned int smp_processor_id(void)
 {
-    return 0;
+    return get_cpu_info()->processor_id;
 }
+
+/* APIC ID of each CPU number; BAD_APICID where none. */
+#define BAD_APICID 0xffffffffU
+extern uint32_t x86_cpu_to_apicid[CONFIG_NR_CPUS];
+
+/* Boot CPU: finds the APs in the MADT and starts them (honours nosmp, maxcpus=). */
+void smp_boot_cpus(void);
+
+/* Each CPU's stack block (asm/config.h layout), NULL where none. */
+extern void *stack_base[CONFIG_NR_CPUS];
 
 #endif /* ASM_X86_SMP_H */

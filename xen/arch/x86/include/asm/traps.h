@@ -144,6 +144,13 @@ struct cpu_user_regs {
  */
 void trap_init(void);
 
+/*
+ * Builds this CPU's GDT and TSS (IST stacks from its stack block) and
+ * loads them and the shared IDT. trap_init() on the boot CPU; each AP
+ * as it starts.
+ */
+void load_system_tables(void);
+
 /* Called by entry.S for every vector, with the saved state. */
 void do_trap(struct cpu_user_regs *regs);
 
@@ -169,8 +176,8 @@ void show_stack_trace(const struct cpu_user_regs *regs);
 void dump_execution_state(void);
 
 /*
- * If addr lies in a stack the hypervisor knows (the boot CPU's stack or
- * an IST stack), gives its bounds [*lo, *hi) and returns true. Used to
+ * If addr lies in a stack the hypervisor knows (a CPU's primary stack or
+ * one of its IST stacks), gives its bounds [*lo, *hi) and returns true. Used to
  * keep the frame-pointer walk inside one stack.
  */
 bool get_stack_bounds(unsigned long addr, unsigned long *lo,
