@@ -162,8 +162,7 @@ void do_trap(struct cpu_user_regs *regs);
 typedef void (*intr_handler_t)(struct cpu_user_regs *regs);
 void set_intr_handler(unsigned int vector, intr_handler_t handler);
 
-/* Vector the mapcache self-test raises with INT n. */
-#define SELFTEST_VECTOR 0xf1
+#include <asm/irq-vectors.h>
 
 /* "#PF page fault" style name of an exception vector. */
 const char *trap_name(unsigned int vector);
