@@ -16,14 +16,20 @@
  * holds the PTEs of 16 CPUs; each CPU writes only its own entries. The
  * first L1 page (CPUs 0-15) is in the image, so the boot CPU's window
  * works before any allocator does, and page tables can be built through
- * it from the start.
+ * it from the start. The L1 pages of later groups come from the domheap
+ * as the first CPU of a group is brought up, and get a permanent global
+ * mapping (map_domain_page_global()): a CPU's window must be reachable
+ * without going through that same window.
  */
 #include <asm/config.h>
 #include <asm/page.h>
 #include <asm/pg2virt.h>
 #include <asm/smp.h>
 #include <asm/system.h>
+#include <asm/mm.h>
 #include <xen/domain_page.h>
+#include <xen/errno.h>
+#include <xen/vmap.h>
 #include <xen/lib.h>
 
 #define WINDOWS_PER_L1 (PAGETABLE_ENTRIES / MAPCACHE_SLOTS)
@@ -71,6 +77,41 @@ void mapcache_init(void)
         windows[cpu].l1 = &l1_mapcache_first[cpu * MAPCACHE_SLOTS];
         windows[cpu].va = window_va(cpu);
     }
+}
+
+int mapcache_cpu_init(unsigned int cpu)
+{
+    unsigned int group = cpu / WINDOWS_PER_L1, i;
+    unsigned long va = window_va(group * WINDOWS_PER_L1);
+    pgentry_t *l1;
+    mfn_t mfn;
+
+    ASSERT(cpu < CONFIG_NR_CPUS);
+    if ( windows[cpu].l1 )
+        return 0;
+
+    mfn = alloc_xen_pagetable_page();
+    if ( mfn_eq(mfn, INVALID_MFN) )
+        return -ENOMEM;
+    l1 = map_domain_page_global(mfn);
+    if ( !l1 )
+        return -ENOMEM; /* the table page stays counted; boot fails anyway */
+
+    for ( i = 0; i < WINDOWS_PER_L1; i++ )
+    {
+        unsigned int c = group * WINDOWS_PER_L1 + i;
+
+        if ( c >= CONFIG_NR_CPUS )
+            break;
+        windows[c].l1 = &l1[i * MAPCACHE_SLOTS];
+        windows[c].va = window_va(c);
+    }
+    /* Publish the L1 only once the windows know where their PTEs are. */
+    barrier();
+    l2_bootmap[l2_table_offset(va)] = mfn_to_maddr(mfn) | _PAGE_PRESENT |
+                                      _PAGE_RW | _PAGE_ACCESSED;
+
+    return 0;
 }
 
 static void __noreturn mapcache_exhausted(const struct mapcache_window *w)

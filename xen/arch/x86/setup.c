@@ -3,6 +3,8 @@
  * The boot CPU's path from head.S to an idle (or self-testing) hypervisor.
  */
 #include <asm/acpi.h>
+#include <asm/apic.h>
+#include <asm/madt-interim.h>
 #include <asm/config.h>
 #include <asm/bench.h>
 #include <asm/bootinfo.h>
@@ -11,6 +13,8 @@
 #include <asm/layout.h>
 #include <asm/mm.h>
 #include <asm/pg2virt.h>
+#include <asm/io.h>
+#include <asm/system.h>
 #include <asm/traps.h>
 #include <xen/console.h>
 #include <xen/domain_page.h>
@@ -19,6 +23,8 @@
 #include <xen/param.h>
 #include <xen/percpu.h>
 #include <xen/selftest.h>
+#include <xen/smp.h>
+#include <xen/time.h>
 #include <xen/string.h>
 #include <xen/vmap.h>
 
@@ -116,6 +122,17 @@ void __init __start_xen(paddr_t mbi_pa)
 
     acpi_boot_init(boot_info.rsdp_len ? boot_info.rsdp : NULL,
                    boot_info.rsdp_len);
+    acpi_madt_init();
+
+    early_time_init();
+    /* Interim, until i8259.c: silence the 8259s before LINT0 is masked. */
+    outb(0xff, 0x21);
+    outb(0xff, 0xa1);
+    apic_init_bsp(acpi_madt.lapic_addr);
+    smp_intr_init();
+    smp_boot_cpus();
+    /* From here on this CPU takes IPIs like the others. */
+    local_irq_enable();
 
     tested = selftest_run();
     if ( opt_bench )

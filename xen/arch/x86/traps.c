@@ -313,6 +313,13 @@ static void __noreturn fatal_trap(const struct cpu_user_regs *regs)
 /* Handlers of vectors 32-255; set at boot, read in interrupt context. */
 static intr_handler_t intr_handlers[X86_NR_VECTORS];
 
+static nmi_callback_t nmi_callback;
+
+void set_nmi_callback(nmi_callback_t cb)
+{
+    nmi_callback = cb;
+}
+
 void set_intr_handler(unsigned int vector, intr_handler_t handler)
 {
     BUG_ON(vector < X86_NR_EXCEPTIONS || vector >= X86_NR_VECTORS);
@@ -349,6 +356,9 @@ void do_trap(struct cpu_user_regs *regs)
     BUILD_BUG_ON(offsetof(struct cpu_user_regs, ss) != UREGS_ss);
     BUILD_BUG_ON(sizeof(struct cpu_user_regs) != UREGS_size);
     BUILD_BUG_ON(UREGS_size % 16);
+
+    if ( vec == X86_EXC_NMI && nmi_callback && nmi_callback(regs) )
+        return;
 
     if ( vec >= X86_NR_EXCEPTIONS && intr_handlers[vec] )
     {

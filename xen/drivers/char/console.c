@@ -11,6 +11,8 @@
  */
 #include <asm/acpi.h>
 #include <xen/console.h>
+#include <xen/smp.h>
+#include <xen/spinlock.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/param.h>
@@ -172,17 +174,33 @@ static unsigned int take_level(const char **fmt)
     return LVL_INFO;
 }
 
+/*
+ * One CPU prints at a time, with interrupts off. A CPU that already
+ * holds the lock (an NMI or a fatal trap inside printk) prints without
+ * it rather than deadlock on itself: a garbled line beats no report.
+ */
+static DEFINE_SPINLOCK(console_lock);
+
 void vprintk(const char *fmt, va_list args)
 {
     static char buf[1024];
     unsigned int lvl = take_level(&fmt);
+    unsigned long flags;
+    bool nested;
     int len;
 
     if ( loglvl_none || lvl > loglvl_threshold )
         return;
 
+    flags = local_irq_save();
+    nested = spin_is_locked_by_me(&console_lock);
+    if ( !nested )
+        spin_lock(&console_lock);
     len = vscnprintf(buf, sizeof(buf), fmt, args);
     console_emit(buf, len);
+    if ( !nested )
+        spin_unlock(&console_lock);
+    local_irq_restore(flags);
 }
 
 void printk(const char *fmt, ...)
@@ -218,9 +236,17 @@ size_t console_bytes_written(void)
 void panic(const char *fmt, ...)
 {
     static char buf[256];
+    static bool panicking;
     va_list args;
 
     __asm__ __volatile__ ( "cli" );
+    /* A second CPU panicking at the same time waits to be stopped. */
+    if ( xchg(&panicking, true) )
+        for ( ;; )
+            __asm__ __volatile__ ( "hlt" );
+    /* Another CPU may have been stopped while printing. */
+    if ( !spin_is_locked_by_me(&console_lock) )
+        spin_lock_init(&console_lock);
     va_start(args, fmt);
     vscnprintf(buf, sizeof(buf), fmt, args);
     va_end(args);
@@ -232,8 +258,9 @@ void panic(const char *fmt, ...)
         console_init();
 
     printk(XENLOG_ERR "\n****************************************\n");
-    printk(XENLOG_ERR "Panic on CPU 0:\n%s\n", buf);
+    printk(XENLOG_ERR "Panic on CPU %u:\n%s\n", smp_processor_id(), buf);
     printk(XENLOG_ERR "****************************************\n\n");
+    smp_send_stop();
 
     if ( opt_noreboot )
     {

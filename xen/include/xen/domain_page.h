@@ -35,5 +35,10 @@ unsigned int mapcache_slots_in_use(void);
 
 /* Sets up the boot CPU's window; before it, map_domain_page() panics. */
 void mapcache_init(void);
+/*
+ * Before cpu is started: its window (and, first in a group of 16, the
+ * group's L1 page). 0 or -ENOMEM.
+ */
+int mapcache_cpu_init(unsigned int cpu);
 
 #endif /* XEN_DOMAIN_PAGE_H */

@@ -21,13 +21,18 @@
  * xen_pagetables_init() and never change afterwards, because PV guests
  * will carry copies of them in their own L4 tables.
  *
- * Boot CPU only for now; SMP adds the lock and the remote TLB flushes.
+ * One lock (xen_pt_lock, interrupt-safe, since xenheap allocations may
+ * come from interrupt handlers) covers every change to the tables and
+ * the page-table cache; it nests outside the heap lock.
  */
 #include <asm/config.h>
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <xen/domain_page.h>
+#include <xen/flushtlb.h>
+#include <xen/spinlock.h>
+#include <asm/smp.h>
 #include <xen/errno.h>
 #include <xen/init.h>
 #include <xen/lib.h>
@@ -40,8 +45,6 @@
 #define L3_SPAN (1UL << L3_PAGE_SHIFT)
 #define L4_SPAN (1UL << L4_PAGE_SHIFT)
 
-/* Ranges up to this many pages are flushed page by page, larger ones whole. */
-#define FLUSH_BY_PAGE_MAX 32
 
 /* Set once the heap is up; page tables come from it from then on. */
 bool mm_heap_ready;
@@ -58,6 +61,7 @@ unsigned long xen_pagetable_pages;
  */
 #define PT_CACHE_MAX 16
 static mfn_t pt_cache[PT_CACHE_MAX];
+static DEFINE_SPINLOCK(xen_pt_lock);
 unsigned long xen_pagetable_cached;
 
 bool cpu_has_page1gb;
@@ -107,6 +111,18 @@ static mfn_t alloc_xen_pagetable(void)
     memset(p, 0, PAGE_SIZE);
     unmap_domain_page(p);
     xen_pagetable_pages++;
+
+    return mfn;
+}
+
+mfn_t alloc_xen_pagetable_page(void)
+{
+    unsigned long irqfl;
+    mfn_t mfn;
+
+    spin_lock_irqsave(&xen_pt_lock, irqfl);
+    mfn = alloc_xen_pagetable();
+    spin_unlock_irqrestore(&xen_pt_lock, irqfl);
 
     return mfn;
 }
@@ -276,15 +292,32 @@ static bool table_is_empty(const pgentry_t *t)
     return true;
 }
 
-static void flush_range(unsigned long s, unsigned long e, bool whole)
+/*
+ * whole: page-table pages were freed or superpages changed, which every
+ * CPU's paging-structure caches may hold, so all CPUs flush everything.
+ * everywhere: present entries changed (modify_xen_mappings), so all CPUs
+ * flush the range. Otherwise only this CPU: new mappings need no flush
+ * elsewhere, and destroy_xen_mappings' callers decide when other CPUs
+ * flush (vmap batches them; see xen/vmap.h).
+ */
+static void flush_range(unsigned long s, unsigned long e, bool whole,
+                        bool everywhere)
 {
-    if ( whole || (e - s) >> PAGE_SHIFT > FLUSH_BY_PAGE_MAX )
+    cpumask_t self;
+
+    if ( whole )
     {
-        write_cr3(read_cr3());
+        flush_tlb_all();
         return;
     }
-    for ( ; s < e; s += PAGE_SIZE )
-        invlpg((void *)s);
+    if ( everywhere )
+    {
+        flush_area_mask(&cpu_online_map, s, (e - s) >> PAGE_SHIFT);
+        return;
+    }
+    cpumask_clear(&self);
+    cpumask_set_cpu(smp_processor_id(), &self);
+    flush_area_mask(&self, s, (e - s) >> PAGE_SHIFT);
 }
 
 /* Can [virt, +nr pages) -> mfn start with a leaf of size span here? */
@@ -363,7 +396,7 @@ static unsigned long map_l2(pgentry_t *pl3e, unsigned long virt, mfn_t mfn,
 int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
                      unsigned long flags)
 {
-    unsigned long s = virt, done;
+    unsigned long s = virt, done, irqfl;
     bool flush_all = false;
     int rc = 0;
 
@@ -373,6 +406,7 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
            nr <= (HYPERVISOR_VIRT_END - virt) >> PAGE_SHIFT);
     flags = pte_flags(flags | _PAGE_PRESENT) & ~_PAGE_PSE;
 
+    spin_lock_irqsave(&xen_pt_lock, irqfl);
     for ( ; nr; virt += done << PAGE_SHIFT, mfn = mfn_add(mfn, done),
                 nr -= done )
     {
@@ -410,7 +444,8 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
         }
     }
 
-    flush_range(s, virt, flush_all);
+    flush_range(s, virt, flush_all, false);
+    spin_unlock_irqrestore(&xen_pt_lock, irqfl);
     return rc;
 }
 
@@ -524,11 +559,12 @@ static unsigned long change_l2(struct range_op *op, pgentry_t *pl3e,
 
 static int change_range(struct range_op *op)
 {
-    unsigned long va = op->s;
+    unsigned long va = op->s, irqfl;
 
     ASSERT(!(op->s & ~PAGE_MASK) && !(op->e & ~PAGE_MASK) && op->s <= op->e);
     ASSERT(op->s >= HYPERVISOR_VIRT_START && op->e <= HYPERVISOR_VIRT_END);
 
+    spin_lock_irqsave(&xen_pt_lock, irqfl);
     while ( va < op->e && !op->rc )
     {
         pgentry_t *pl4e = &idle_pg_table[l4_table_offset(va)], *l3t, *pl3e;
@@ -557,7 +593,8 @@ static int change_range(struct range_op *op)
         unmap_xen_pagetable(l3t);
     }
 
-    flush_range(op->s, op->e, op->flush_all);
+    flush_range(op->s, op->e, op->flush_all, !op->destroy);
+    spin_unlock_irqrestore(&xen_pt_lock, irqfl);
     return op->rc;
 }
 

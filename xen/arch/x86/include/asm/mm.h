@@ -78,6 +78,12 @@ void frame_table_init(void);
 /* With the heap up: the tracking arrays for the same ranges. */
 void frame_table_init_late(void);
 
+/*
+ * A zeroed page-table page for tables the caller hooks in itself (the
+ * mapcache's L1 pages), counted like the others; INVALID_MFN if none.
+ */
+mfn_t alloc_xen_pagetable_page(void);
+
 /* Set once the heap serves page tables (after end_boot_allocator()). */
 extern bool mm_heap_ready;
 /* Hypervisor page-table pages in use, boot and heap ones together. */

@@ -24,6 +24,9 @@ extern uint32_t x86_cpu_to_apicid[CONFIG_NR_CPUS];
 /* Boot CPU: finds the APs in the MADT and starts them (honours nosmp, maxcpus=). */
 void smp_boot_cpus(void);
 
+/* boot/trampoline.S -> here: an AP's first C code. */
+void __noreturn start_secondary(void);
+
 /* Each CPU's stack block (asm/config.h layout), NULL where none. */
 extern void *stack_base[CONFIG_NR_CPUS];
 

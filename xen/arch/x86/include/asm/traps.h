@@ -164,6 +164,13 @@ void set_intr_handler(unsigned int vector, intr_handler_t handler);
 
 #include <asm/irq-vectors.h>
 
+/*
+ * Called first for every NMI; returns true if it dealt with it (the
+ * panic stop of xen/arch/x86/smp.c). Anything else is fatal.
+ */
+typedef bool (*nmi_callback_t)(struct cpu_user_regs *regs);
+void set_nmi_callback(nmi_callback_t cb);
+
 /* "#PF page fault" style name of an exception vector. */
 const char *trap_name(unsigned int vector);
 

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * TLB shootdown and the TLB-flush clock (see xen/flushtlb.h).
+ *
+ * Each initiator owns one request (its per-CPU flush_request) and marks
+ * itself in each target's flush_from mask; a target serves every marked
+ * request, then counts down the initiator's acks. The initiator keeps
+ * interrupts off from filling its request until the last ack, so that
+ * an interrupt handler on its own CPU cannot reuse the request, and
+ * serves requests aimed at itself while it waits.
+ */
+#include <asm/apic.h>
+#include <asm/irq-vectors.h>
+#include <asm/page.h>
+#include <asm/smp.h>
+#include <asm/system.h>
+#include <asm/traps.h>
+#include <xen/flushtlb.h>
+#include <xen/init.h>
+#include <xen/lib.h>
+
+struct flush_request {
+    unsigned long va;
+    unsigned long pages;        /* 0: everything */
+    atomic_t acks;              /* targets yet to finish */
+};
+
+uint32_t tlbflush_clock = 1;
+DEFINE_PER_CPU(uint32_t, tlbflush_time);
+DEFINE_PER_CPU(unsigned long, tlb_shootdowns_served);
+static DEFINE_PER_CPU(struct flush_request, flush_request);
+static DEFINE_PER_CPU(cpumask_t, flush_from);
+static bool flush_all_due;
+
+#define CLOCK_EPOCH (1U << 30)
+
+bool tlbflush_needed(unsigned int cpu, uint32_t stamp)
+{
+    uint32_t now = tlbflush_current_time();
+
+    /* Flushed at or before the stamp: as old as it, or older. */
+    return now - read_atomic(&per_cpu(tlbflush_time, cpu)) >= now - stamp;
+}
+
+void tlbflush_filter(cpumask_t *mask, uint32_t stamp)
+{
+    unsigned int cpu;
+
+    for_each_cpu ( cpu, mask )
+        if ( !tlbflush_needed(cpu, stamp) )
+            cpumask_clear_cpu(cpu, mask);
+}
+
+void flush_tlb_local(void)
+{
+    /* Taking the new time before the flush can only make it look older. */
+    uint32_t t = arch_fetch_and_add(&tlbflush_clock, 1) + 1;
+
+    if ( !(t % CLOCK_EPOCH) )
+        write_atomic(&flush_all_due, true);
+    write_cr3(read_cr3());
+    write_atomic(&this_cpu(tlbflush_time), t);
+}
+
+static void flush_local(unsigned long va, unsigned long pages)
+{
+    unsigned long i;
+
+    if ( !pages || pages > 64 )
+    {
+        flush_tlb_local();
+        return;
+    }
+    for ( i = 0; i < pages; i++ )
+        invlpg((void *)(va + i * PAGE_SIZE));
+}
+
+/* Interrupts off. */
+static void serve_flush_requests(void)
+{
+    cpumask_t *from = &this_cpu(flush_from);
+    unsigned int cpu;
+
+    for_each_cpu ( cpu, from )
+    {
+        struct flush_request *r;
+
+        if ( !cpumask_test_and_clear_cpu(cpu, from) )
+            continue;
+        r = &per_cpu(flush_request, cpu);
+        flush_local(r->va, r->pages);
+        this_cpu(tlb_shootdowns_served)++;
+        atomic_dec(&r->acks);
+    }
+}
+
+static void invalidate_interrupt(struct cpu_user_regs *regs)
+{
+    apic_eoi();
+    serve_flush_requests();
+}
+
+void flush_area_mask(const cpumask_t *mask, unsigned long va,
+                     unsigned long pages)
+{
+    unsigned int self = smp_processor_id(), cpu;
+    struct flush_request *r = &this_cpu(flush_request);
+    unsigned long flags = local_irq_save();
+    cpumask_t targets;
+
+    cpumask_and(&targets, mask, &cpu_online_map);
+    if ( unlikely(read_atomic(&flush_all_due)) &&
+         xchg(&flush_all_due, false) )
+    {
+        cpumask_copy(&targets, &cpu_online_map);
+        pages = 0;
+    }
+
+    if ( cpumask_test_cpu(self, &targets) )
+    {
+        flush_local(va, pages);
+        cpumask_clear_cpu(self, &targets);
+    }
+
+    if ( !cpumask_empty(&targets) )
+    {
+        r->va = va;
+        r->pages = pages;
+        atomic_set(&r->acks, cpumask_weight(&targets));
+        /* The locked bit sets order the PTE changes before the requests. */
+        for_each_cpu ( cpu, &targets )
+            cpumask_set_cpu(self, &per_cpu(flush_from, cpu));
+        send_IPI_mask(&targets, INVALIDATE_TLB_VECTOR);
+        while ( atomic_read(&r->acks) )
+        {
+            serve_flush_requests();
+            cpu_relax();
+        }
+    }
+
+    local_irq_restore(flags);
+}
+
+void flush_tlb_all(void)
+{
+    flush_tlb_mask(&cpu_online_map);
+}
+
+void __init flushtlb_init(void)
+{
+    set_intr_handler(INVALIDATE_TLB_VECTOR, invalidate_interrupt);
+}

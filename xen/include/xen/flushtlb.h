@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef XEN_FLUSHTLB_H
+#define XEN_FLUSHTLB_H
+
+/*
+ * TLB shootdown and the TLB-flush clock (xen/arch/x86/flushtlb.c).
+ *
+ * flush_tlb_mask() flushes the TLBs of the online CPUs in mask (this one
+ * included if set) and returns when all have. flush_area_mask() flushes
+ * only [va, va + pages pages) there (INVLPG), or everything if pages is
+ * 0. Any context but NMI, interrupts on or off: a CPU waiting for
+ * others keeps serving their requests to it, so two CPUs flushing each
+ * other never deadlock.
+ *
+ * The clock: tlbflush_clock counts full flushes machine-wide; each CPU
+ * records the clock value of its latest full flush. Something that
+ * stops being mapped at clock value T (a frame freed after a lazy
+ * unmap, an address range queued for reuse) can only still be in the
+ * TLB of a CPU whose latest flush is not later than T, so only those
+ * need flushing before it is reused: tlbflush_filter() keeps just them.
+ * Stamps are 32 bits compared by age; every 2^30 ticks the next
+ * shootdown flushes all CPUs, so that no CPU's stamp ever ages past
+ * 2^31 and a misjudged age can only over-flush.
+ */
+
+#include <asm/atomic.h>
+#include <xen/cpumask.h>
+#include <xen/percpu.h>
+
+extern uint32_t tlbflush_clock;
+DECLARE_PER_CPU(uint32_t, tlbflush_time);
+
+static inline uint32_t tlbflush_current_time(void)
+{
+    return read_atomic(&tlbflush_clock);
+}
+
+/* Might cpu still hold a translation that went away at time stamp? */
+bool tlbflush_needed(unsigned int cpu, uint32_t stamp);
+/* Removes from mask every CPU that has fully flushed since stamp. */
+void tlbflush_filter(cpumask_t *mask, uint32_t stamp);
+
+void flush_area_mask(const cpumask_t *mask, unsigned long va,
+                     unsigned long pages);
+#define flush_tlb_mask(m) flush_area_mask(m, 0, 0)
+void flush_tlb_all(void);
+
+/* This CPU only: a full flush (advances the clock) or a range. */
+void flush_tlb_local(void);
+
+/* Boot CPU: the shootdown vector. */
+void flushtlb_init(void);
+
+/* Shootdowns this CPU has served for others (self-tests and bench). */
+DECLARE_PER_CPU(unsigned long, tlb_shootdowns_served);
+
+#endif /* XEN_FLUSHTLB_H */

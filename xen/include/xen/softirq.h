@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef XEN_SOFTIRQ_H
+#define XEN_SOFTIRQ_H
+
+/*
+ * Softirqs (xen/common/softirq.c): work an interrupt handler defers to
+ * a safe point, run with interrupts enabled on the CPU it was raised on.
+ * The safe points are do_softirq() calls: the idle loop, and later the
+ * return to guests. A softirq raised while one runs is run in the same
+ * do_softirq() pass or the next; none is lost. Lower numbers run first.
+ */
+
+#include <xen/cpumask.h>
+
+enum {
+    TIMER_SOFTIRQ,          /* expired timers (xen/common/timer.c) */
+    CALL_IDLE_SOFTIRQ,      /* on_cpus_idle() work (arch/x86/smp.c) */
+    NR_SOFTIRQS
+};
+
+typedef void (*softirq_handler)(void);
+
+/* Boot time: the handler of softirq nr. */
+void open_softirq(unsigned int nr, softirq_handler h);
+
+/* Marks nr pending on this CPU (any context, NMI excepted). */
+void raise_softirq(unsigned int nr);
+/* Marks nr pending on cpu and wakes it with an IPI if it is another. */
+void cpu_raise_softirq(unsigned int cpu, unsigned int nr);
+void cpumask_raise_softirq(const cpumask_t *mask, unsigned int nr);
+
+/* Runs this CPU's pending softirqs; interrupts must be enabled. */
+void do_softirq(void);
+
+bool softirq_pending(unsigned int cpu);
+
+/* Boot CPU: the wake-up vector. */
+void softirq_init(void);
+
+#endif /* XEN_SOFTIRQ_H */
