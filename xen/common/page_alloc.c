@@ -42,6 +42,8 @@
 #include <xen/domain_page.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
+#include <xen/flushtlb.h>
+#include <xen/spinlock.h>
 
 /*
  * Physical addresses are at most 52 bits wide on x86-64, so mfns have at
@@ -69,36 +71,26 @@ BUILD_BUG_ON(MAX_ORDER >= 32);              /* free_orders[] are 32-bit */
 BUILD_BUG_ON(PGC_state_inuse != 0);
 BUILD_BUG_ON(NR_ZONES > 64);
 
-#ifdef CONFIG_DEBUG
-/* Catches re-entry: an NMI, or a fault taken inside the heap. */
-static bool heap_locked;
-#endif
-
 /*
- * The heap runs on one CPU for now, and interrupt handlers may allocate
- * and free, so the critical sections only need interrupts off. SMP
- * (issue 4) adds the heap spinlock here; the callers stay as they are.
- * Nothing that maps or scrubs memory runs inside a critical section.
+ * One lock for the whole heap, taken with interrupts off because
+ * interrupt handlers may allocate and free. Nothing that maps, scrubs or
+ * flushes runs inside it; the debug spinlock checks catch re-entry (an
+ * NMI or a fault inside the heap) as recursion.
  */
+static DEFINE_SPINLOCK(heap_spinlock);
+
 static unsigned long heap_lock(void)
 {
-    unsigned long flags = local_irq_save();
+    unsigned long flags;
 
-#ifdef CONFIG_DEBUG
-    BUG_ON(heap_locked);
-    heap_locked = true;
-#endif
+    spin_lock_irqsave(&heap_spinlock, flags);
     return flags;
 }
 
 static void heap_unlock(unsigned long flags)
 {
-#ifdef CONFIG_DEBUG
-    heap_locked = false;
-#endif
-    local_irq_restore(flags);
+    spin_unlock_irqrestore(&heap_spinlock, flags);
 }
-
 static unsigned int mfn_zone(unsigned long mfn)
 {
     return mfn ? 64 - __builtin_clzl(mfn) : 0;
@@ -266,6 +258,31 @@ static void check_poison(mfn_t mfn, const void *va)
 }
 
 /* Pages of a block just taken from the free lists become the caller's. */
+/*
+ * Frames freed after a lazy unmap carry PGC_need_tlbflush and the flush
+ * clock at the unmap: some CPU may still have them in its TLB. Before
+ * they are handed out again, the CPUs that have not flushed since the
+ * newest such stamp flush (and only those).
+ */
+static void flush_stale_translations(struct page_info *pg, unsigned int order)
+{
+    unsigned long i, n = 1UL << order;
+    uint32_t newest = 0;
+    bool need = false;
+
+    for ( i = 0; i < n; i++ )
+    {
+        if ( !(pg[i].count_info & PGC_need_tlbflush) )
+            continue;
+        if ( !need || (int32_t)(pg[i].tlbflush_timestamp - newest) > 0 )
+            newest = pg[i].tlbflush_timestamp;
+        need = true;
+        pg[i].count_info &= ~PGC_need_tlbflush;
+    }
+    if ( need )
+        flush_stale_tlbs(newest);
+}
+
 static void prepare_pages(struct page_info *pg, unsigned int order,
                           unsigned int memflags)
 {
@@ -330,7 +347,10 @@ struct page_info *alloc_domheap_pages(unsigned int order,
     heap_unlock(flags);
 
     if ( pg )
+    {
+        flush_stale_translations(pg, order);
         prepare_pages(pg, order, memflags);
+    }
 
     return pg;
 }
@@ -391,6 +411,7 @@ void free_domheap_pages(struct page_info *pg, unsigned int order)
          */
         pg[i].u.order = NOT_A_HEAD;
         pg[i].count_info = PGC_state_free |
+                           (pg[i].count_info & PGC_need_tlbflush) |
                            (IS_ENABLED(CONFIG_DEBUG) ? PGC_poisoned : 0);
     }
 

@@ -376,8 +376,10 @@ static const char *reuse(void)
                                  "request", rs[i], a, b);
     }
 
+    /* Lazily unmapped space comes back once the purge has flushed. */
     a = vmalloc(3 * PAGE_SIZE);
     vfree(a);
+    vmap_purge();
     b = vmalloc(3 * PAGE_SIZE);
     vfree(b);
     if ( !a || a != b )

@@ -46,10 +46,12 @@
 #include <asm/page.h>
 #include <asm/pg2virt.h>
 #include <xen/errno.h>
+#include <xen/flushtlb.h>
 #include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/string.h>
+#include <xen/spinlock.h>
 #include <xen/vmap.h>
 
 #define BITS_PER_WORD  64
@@ -68,27 +70,30 @@ struct vm_region {
     unsigned long allocs;        /* live allocations */
     unsigned long bitmap_pages;  /* backed bitmap pages */
     const struct vm_backend *backend;
-    bool busy;                   /* inside vm_alloc()/vm_free() */
+    spinlock_t lock;             /* the bitmap, hint and counters */
+    unsigned long lock_flags;    /* the holder's interrupt state */
 };
 
 static struct vm_region regions[VMAP_REGION_NR];
+static unsigned int purge_nr;
 
 /*
- * The allocator's critical sections. One CPU runs today, so the only
- * thing to catch is re-entry (an interrupt handler allocating, or a
- * backend that calls back into vmap); SMP turns this into a spinlock per
- * region.
+ * The allocator's critical sections: one lock per region, interrupt-safe
+ * because xenheap allocations may come from interrupt handlers. The
+ * debug lock checks catch re-entry (a backend calling back into vmap).
+ * Nothing waits for other CPUs inside it.
  */
 static void region_lock(struct vm_region *r)
 {
-    ASSERT(!r->busy);
-    r->busy = true;
+    unsigned long flags;
+
+    spin_lock_irqsave(&r->lock, flags);
+    r->lock_flags = flags;
 }
 
 static void region_unlock(struct vm_region *r)
 {
-    ASSERT(r->busy);
-    r->busy = false;
+    spin_unlock_irqrestore(&r->lock, r->lock_flags);
 }
 
 /* ------------------------------------------------------------------------
@@ -300,6 +305,15 @@ void *vm_alloc(unsigned int nr, unsigned int align, enum vmap_region type)
     va = vm_alloc_pages(r, nr, align);
     region_unlock(r);
 
+    /* Space may be waiting in the purge list: flush once and retry. */
+    if ( !va && read_atomic(&purge_nr) )
+    {
+        vmap_purge();
+        region_lock(r);
+        va = vm_alloc_pages(r, nr, align);
+        region_unlock(r);
+    }
+
     return (void *)va;
 }
 
@@ -377,6 +391,9 @@ void vm_get_stats(enum vmap_region type, struct vm_stats *st)
 {
     const struct vm_region *r;
 
+    /* Ranges waiting for a shootdown count as free: settle them. */
+    vmap_purge();
+
     memset(st, 0, sizeof(*st));
     if ( type >= VMAP_REGION_NR )
         return;
@@ -411,6 +428,7 @@ int vm_region_init(enum vmap_region type, unsigned long base,
         .bitmap = bitmap,
         .reserved = reserved,
         .backend = backend,
+        .lock = SPIN_LOCK_UNLOCKED,
     };
 
     /* The reserved pages and the clear page after them are described. */
@@ -482,24 +500,79 @@ void __init vm_init(void)
  */
 
 /*
- * The shootdown hook: [s, e) has just been unmapped, and this CPU's TLB
- * flushed, by destroy_xen_mappings(). Other CPUs may still hold stale
- * translations of it; they must be flushed before the range is reused or
- * a frame it mapped is freed, and every caller here calls this hook
- * between the two. With one CPU there is nobody to flush. Issue 4 (SMP)
- * fills this in (or replaces it by a TLB-flush clock on the frames);
- * lazy batching of unmaps, if ever wanted, must keep the same order.
+ * Remote TLBs. destroy_xen_mappings() flushes only this CPU; any other
+ * CPU may still hold translations of an unmapped range. The range must
+ * not be handed out again, nor the frames it mapped, until those CPUs
+ * have flushed.
+ *
+ * Eager (vmap_lazy false): every other online CPU flushes the range at
+ * once, with an IPI per unmap.
+ * Lazy (the default): nothing is sent at unmap time. The address range
+ * waits in the purge list, stamped with the flush clock, and the frames
+ * are freed marked PGC_need_tlbflush with the same stamp. One shootdown
+ * per PURGE_MAX ranges (or when an allocation finds no space, or when
+ * statistics are read) flushes only the CPUs that have not flushed since
+ * the newest stamp, then gives the ranges back; the heap flushes for a
+ * marked frame, again only where needed, before handing it out.
  */
-static void flush_tlb_all_for_vunmap(unsigned long s __unused,
-                                     unsigned long e __unused)
+bool vmap_lazy = true;
+
+#define PURGE_MAX 32
+
+static DEFINE_SPINLOCK(purge_lock);
+static const void *purge_list[PURGE_MAX];
+static uint32_t purge_stamp;
+
+void vmap_purge(void)
 {
+    const void *batch[PURGE_MAX];
+    unsigned long flags;
+    unsigned int n, i;
+    uint32_t stamp;
+
+    spin_lock_irqsave(&purge_lock, flags);
+    n = purge_nr;
+    memcpy(batch, purge_list, n * sizeof(*batch));
+    stamp = purge_stamp;
+    purge_nr = 0;
+    spin_unlock_irqrestore(&purge_lock, flags);
+
+    if ( !n )
+        return;
+    flush_stale_tlbs(stamp);
+    for ( i = 0; i < n; i++ )
+        vm_free(batch[i]);
+}
+
+/* [va's allocation] is unmapped everywhere or queued for the next purge. */
+static void release_range(const void *va)
+{
+    unsigned long flags;
+
+    if ( !vmap_lazy )
+    {
+        vm_free(va);
+        return;
+    }
+
+    for ( ;; )
+    {
+        spin_lock_irqsave(&purge_lock, flags);
+        if ( purge_nr < PURGE_MAX )
+            break;
+        spin_unlock_irqrestore(&purge_lock, flags);
+        vmap_purge();
+    }
+    purge_list[purge_nr++] = va;
+    purge_stamp = tlbflush_current_time();
+    spin_unlock_irqrestore(&purge_lock, flags);
 }
 
 /*
- * Unmaps [s, e) and flushes every TLB. No superpage crosses s or e
- * (ranges are bounded by unmapped pages, and vfree() cuts only at leaf
- * boundaries), so nothing needs splitting and this cannot run out of
- * memory; if it still fails the range may stay mapped, and the caller
+ * Unmaps [s, e) and, when eager, flushes every TLB. No superpage crosses
+ * s or e (ranges are bounded by unmapped pages, and vfree() cuts only at
+ * leaf boundaries), so nothing needs splitting and this cannot run out
+ * of memory; if it still fails the range may stay mapped, and the caller
  * must not reuse anything in it.
  */
 static int unmap_range(unsigned long s, unsigned long e)
@@ -513,7 +586,8 @@ static int unmap_range(unsigned long s, unsigned long e)
         WARN_ON(1);
         return rc;
     }
-    flush_tlb_all_for_vunmap(s, e);
+    if ( !vmap_lazy )
+        flush_area_others(s, (e - s) >> PAGE_SHIFT);
 
     return 0;
 }
@@ -538,7 +612,7 @@ void *__vmap(const mfn_t *mfn, unsigned int granularity, unsigned int nr,
         {
             /* Part of piece i may be mapped too: unmap up to its end. */
             if ( !unmap_range(va, cur + step) )
-                vm_free((void *)va);
+                release_range((void *)va);
             return NULL;
         }
     }
@@ -570,7 +644,7 @@ void vunmap(const void *ptr)
     }
 
     if ( !unmap_range(va, va + (nr << PAGE_SHIFT)) )
-        vm_free(ptr);
+        release_range(ptr);
 }
 
 /*
@@ -638,7 +712,13 @@ static unsigned long unmap_and_free_some(unsigned long va, unsigned long nr)
 
     for ( i = 0; i < n; i++ )
         for ( j = 0; j < runs[i].nr; j++ )
-            free_domheap_page(mfn_to_page(mfn_add(runs[i].mfn, j)));
+        {
+            struct page_info *pg = mfn_to_page(mfn_add(runs[i].mfn, j));
+
+            if ( vmap_lazy )
+                mark_frames_stale(pg, 1);
+            free_domheap_page(pg);
+        }
 
     return done;
 }
@@ -692,7 +772,7 @@ static void *vmalloc_pages(size_t size, bool zero)
 
  fail:
     if ( unmap_and_free(va, i) )
-        vm_free((void *)va);
+        release_range((void *)va);
     return NULL;
 }
 
@@ -723,7 +803,7 @@ void vfree(void *ptr)
     }
 
     if ( unmap_and_free(va, nr) )
-        vm_free(ptr);
+        release_range(ptr);
 }
 
 void __iomem *ioremap(paddr_t pa, size_t len)

@@ -11,15 +11,17 @@
  * touched through the mapcache), so mapping a xenheap page cannot
  * recurse into the xenheap.
  *
- * Freeing unmaps first: destroy_xen_mappings() flushes the TLB before the
- * frames go back to the heap, so no freed frame stays reachable through
- * its old address (remote CPUs: issue 4, through the TLB-flush clock).
+ * Freeing unmaps first (vunmap()): this CPU's TLB is flushed at once and
+ * other CPUs' either at once or, with lazy unmapping, before the frames
+ * or the address range are handed out again (the TLB-flush clock), so
+ * no freed frame stays reachable through its old address.
  */
 #include <asm/mm.h>
 #include <asm/pg2virt.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/selftest.h>
+#include <xen/flushtlb.h>
 #include <xen/vmap.h>
 
 /* Pages currently allocated as xenheap. */
@@ -101,10 +103,12 @@ void free_xenheap_pages(void *ptr, unsigned int order)
 
     if ( va >= XENHEAP_VIRT_START && va < XENHEAP_VIRT_END )
     {
-        destroy_xen_mappings(va, va + (n << PAGE_SHIFT));
         for ( i = 0; i < n; i++ )
             pg2virt_set(mfn_add(mfn, i), 0);
-        vm_free(ptr);
+        /* Remote TLBs: flushed now, or lazily with the frames marked. */
+        vunmap(ptr);
+        if ( vmap_lazy )
+            mark_frames_stale(pg, n);
     }
 
     mark_xenheap(pg, n, false);

@@ -33,6 +33,27 @@ static unsigned int large_order_get(const void *p)
 {
     return virt_to_page(p)->u.order;
 }
+
+/*
+ * One lock over the classes and statistics, interrupt-safe (xmalloc may
+ * be called from interrupt handlers). Pages are allocated and freed with
+ * it dropped.
+ */
+#include <xen/spinlock.h>
+static DEFINE_SPINLOCK(xmalloc_spinlock);
+
+static unsigned long xmalloc_lock(void)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&xmalloc_spinlock, flags);
+    return flags;
+}
+
+static void xmalloc_unlock(unsigned long flags)
+{
+    spin_unlock_irqrestore(&xmalloc_spinlock, flags);
+}
 #endif
 
 #define MIN_SHIFT   4                       /* 16 bytes */
@@ -173,7 +194,7 @@ static void *slab_alloc(unsigned int c)
 
     for ( ; ; )
     {
-        flags = local_irq_save();
+        flags = xmalloc_lock();
         if ( !k->partial && k->spare )
         {
             list_add(k, k->spare);
@@ -188,7 +209,7 @@ static void *slab_alloc(unsigned int c)
         }
         if ( s )
             break;
-        local_irq_restore(flags);
+        xmalloc_unlock(flags);
         /* Outside the critical section: the xenheap may map pages. */
         if ( !(fresh = new_slab(c)) )
             return NULL;
@@ -196,7 +217,7 @@ static void *slab_alloc(unsigned int c)
     p = slab_take(k, s);
     stats.objects++;
     stats.bytes += k->size;
-    local_irq_restore(flags);
+    xmalloc_unlock(flags);
 
     if ( fresh ) /* another context filled the class meanwhile */
         free_xenheap_pages(fresh, 0);
@@ -218,7 +239,7 @@ static void slab_free(void *p)
            ((unsigned long)p - (unsigned long)s - k->first) % k->size);
     slot = slot_of(k, s, p);
 
-    flags = local_irq_save();
+    flags = xmalloc_lock();
     /* A slot not marked allocated: a double free or a stray pointer. */
     BUG_ON(!(s->allocated[slot / 64] & (1UL << (slot % 64))));
     set_allocated(s, slot, false);
@@ -248,7 +269,7 @@ static void slab_free(void *p)
             s->magic = 0;
         }
     }
-    local_irq_restore(flags);
+    xmalloc_unlock(flags);
 
     if ( empty )
         free_xenheap_pages(s, 0);
@@ -268,10 +289,10 @@ static void *large_alloc(size_t size)
         return NULL;
     large_order_set(p, order);
 
-    flags = local_irq_save();
+    flags = xmalloc_lock();
     stats.large_pages += 1UL << order;
     stats.bytes += PAGE_SIZE << order;
-    local_irq_restore(flags);
+    xmalloc_unlock(flags);
 
     return p;
 }
@@ -281,10 +302,10 @@ static void large_free(void *p)
     unsigned int order = large_order_get(p);
     unsigned long flags;
 
-    flags = local_irq_save();
+    flags = xmalloc_lock();
     stats.large_pages -= 1UL << order;
     stats.bytes -= PAGE_SIZE << order;
-    local_irq_restore(flags);
+    xmalloc_unlock(flags);
 
     free_xenheap_pages(p, order);
 }
@@ -334,7 +355,7 @@ void xmalloc_trim(void)
 
     for ( c = 0; c < NR_CLASSES; c++ )
     {
-        unsigned long flags = local_irq_save();
+        unsigned long flags = xmalloc_lock();
         struct slab *s = classes[c].spare;
 
         classes[c].spare = NULL;
@@ -343,7 +364,7 @@ void xmalloc_trim(void)
             stats.pool_pages--;
             s->magic = 0;
         }
-        local_irq_restore(flags);
+        xmalloc_unlock(flags);
         if ( s )
             free_xenheap_pages(s, 0);
     }
@@ -351,8 +372,8 @@ void xmalloc_trim(void)
 
 void xmalloc_get_stats(struct xmalloc_stats *st)
 {
-    unsigned long flags = local_irq_save();
+    unsigned long flags = xmalloc_lock();
 
     *st = stats;
-    local_irq_restore(flags);
+    xmalloc_unlock(flags);
 }

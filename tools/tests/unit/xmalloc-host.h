@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What xen/common/xmalloc.c needs on the host, instead of asm/mm.h,
- * asm/pg2virt.h and asm/system.h: interrupts are a no-op, and the order
+ * asm/pg2virt.h and asm/system.h: the lock is a no-op, and the order
  * of a large allocation is kept by test-xmalloc.c.
  */
 #ifndef XMALLOC_HOST_H
 #define XMALLOC_HOST_H
 
-static inline unsigned long local_irq_save(void)
+static inline unsigned long xmalloc_lock(void)
 {
     return 0;
 }
 
-static inline void local_irq_restore(unsigned long flags)
+static inline void xmalloc_unlock(unsigned long flags)
 {
     (void)flags;
 }

@@ -11,6 +11,7 @@
  */
 #include <asm/apic.h>
 #include <asm/irq-vectors.h>
+#include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/smp.h>
 #include <asm/system.h>
@@ -139,6 +140,38 @@ void flush_area_mask(const cpumask_t *mask, unsigned long va,
     }
 
     local_irq_restore(flags);
+}
+
+void flush_stale_tlbs(uint32_t stamp)
+{
+    cpumask_t mask;
+
+    cpumask_copy(&mask, &cpu_online_map);
+    tlbflush_filter(&mask, stamp);
+    if ( !cpumask_empty(&mask) )
+        flush_tlb_mask(&mask);
+}
+
+void mark_frames_stale(struct page_info *pg, unsigned long nr)
+{
+    uint32_t now = tlbflush_current_time();
+    unsigned long i;
+
+    for ( i = 0; i < nr; i++ )
+    {
+        pg[i].tlbflush_timestamp = now;
+        pg[i].count_info |= PGC_need_tlbflush;
+    }
+}
+
+void flush_area_others(unsigned long va, unsigned long pages)
+{
+    cpumask_t others;
+
+    cpumask_copy(&others, &cpu_online_map);
+    cpumask_clear_cpu(smp_processor_id(), &others);
+    if ( !cpumask_empty(&others) )
+        flush_area_mask(&others, va, pages);
 }
 
 void flush_tlb_all(void)

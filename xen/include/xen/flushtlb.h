@@ -40,10 +40,25 @@ bool tlbflush_needed(unsigned int cpu, uint32_t stamp);
 /* Removes from mask every CPU that has fully flushed since stamp. */
 void tlbflush_filter(cpumask_t *mask, uint32_t stamp);
 
+/*
+ * Flushes every online CPU that may still hold a translation that went
+ * away at time stamp (the heap's hook for PGC_need_tlbflush frames).
+ */
+void flush_stale_tlbs(uint32_t stamp);
+
+/*
+ * Marks frames that a lazy unmap has just left possibly cached in other
+ * CPUs' TLBs, before they are freed (the caller owns them).
+ */
+struct page_info;
+void mark_frames_stale(struct page_info *pg, unsigned long nr);
+
 void flush_area_mask(const cpumask_t *mask, unsigned long va,
                      unsigned long pages);
 #define flush_tlb_mask(m) flush_area_mask(m, 0, 0)
 void flush_tlb_all(void);
+/* Every online CPU but this one (this one was flushed by the caller). */
+void flush_area_others(unsigned long va, unsigned long pages);
 
 /* This CPU only: a full flush (advances the clock) or a range. */
 void flush_tlb_local(void);

@@ -27,14 +27,15 @@
  * xenheap region means every frame mapped there is a xenheap page.
  *
  * Context: any CPU, not from interrupt or NMI context, nothing held that
- * the page allocator or map_pages_to_xen() takes. One CPU runs so far;
- * the allocator's critical sections are marked (region_lock() in vmap.c)
- * for the lock that SMP adds.
+ * the page allocator or map_pages_to_xen() takes (xenheap allocation,
+ * which uses vm_alloc()/vm_free() on VMAP_XENHEAP, may also come from
+ * interrupt handlers). Each region has its own interrupt-safe lock.
  *
  * TLB rule: an address range is given back to the allocator, and a frame
- * to the heap, only after its mapping is destroyed and the TLB flushed
- * (this CPU by destroy_xen_mappings(); other CPUs by the shootdown hook
- * flush_tlb_all_for_vunmap() in vmap.c, a no-op until SMP).
+ * to the heap, only after its mapping is destroyed and every CPU that may
+ * hold its translation has flushed: this CPU by destroy_xen_mappings(),
+ * the others either at once (eager) or lazily, in batches, through the
+ * TLB-flush clock (see vmap.c and xen/flushtlb.h).
  */
 
 #include <xen/mm.h>
@@ -166,6 +167,14 @@ struct vm_stats {
 
 /* A snapshot of region r (all zero before vm_init()). */
 void vm_get_stats(enum vmap_region r, struct vm_stats *st);
+
+/*
+ * Lazy unmapping (default true): vunmap()/vfree() queue ranges for a
+ * batched, clock-filtered shootdown instead of an IPI each. vmap_purge()
+ * settles the queue now. The bench switches it to compare.
+ */
+extern bool vmap_lazy;
+void vmap_purge(void);
 
 /* ------------------------------------------------------------------------
  * Set-up of one region, used by vm_init() and by the host unit tests,

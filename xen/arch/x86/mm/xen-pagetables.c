@@ -444,8 +444,9 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
         }
     }
 
-    flush_range(s, virt, flush_all, false);
+    /* Never wait for other CPUs under a lock they may spin on, IRQs off. */
     spin_unlock_irqrestore(&xen_pt_lock, irqfl);
+    flush_range(s, virt, flush_all, false);
     return rc;
 }
 
@@ -593,8 +594,8 @@ static int change_range(struct range_op *op)
         unmap_xen_pagetable(l3t);
     }
 
-    flush_range(op->s, op->e, op->flush_all, !op->destroy);
     spin_unlock_irqrestore(&xen_pt_lock, irqfl);
+    flush_range(op->s, op->e, op->flush_all, !op->destroy);
     return op->rc;
 }
 

@@ -23,7 +23,7 @@ struct page_info {
         uint32_t order;          /* free: order of the block it heads */
         uint32_t type_info;      /* later: page types */
     } u;
-    uint32_t tlbflush_timestamp; /* free: when it was freed (M3) */
+    uint32_t tlbflush_timestamp; /* PGC_need_tlbflush: flush clock then */
 };
 
 /* count_info flags. */
@@ -35,6 +35,12 @@ struct page_info {
 #define PGC_poisoned     (1UL << 61)  /* debug: free and filled with poison */
 #define PGC_xen_heap     (1UL << 60)  /* a xenheap page */
 #define PGC_pagetable    (1UL << 59)  /* a page table of the hypervisor's */
+/*
+ * Freed while some CPU may still hold a stale translation of it (lazy
+ * unmap); tlbflush_timestamp says since when. The heap flushes those
+ * CPUs before handing the frame out again (xen/flushtlb.h).
+ */
+#define PGC_need_tlbflush (1UL << 58)
 
 #define page_state_is(pg, st) \
     (((pg)->count_info & PGC_state_mask) == PGC_state_##st)
