@@ -215,8 +215,9 @@ static struct page_info *take_block(unsigned int order, unsigned int max_zone)
         }
         zone_avail[z] -= 1UL << order;
         total_avail -= 1UL << order;
-        /* Keep the poison mark: the caller checks it. */
-        pg->count_info = PGC_state_inuse | (pg->count_info & PGC_poisoned);
+        /* Keep the poison mark (the caller checks it) and the flush mark. */
+        pg->count_info = PGC_state_inuse |
+                         (pg->count_info & (PGC_poisoned | PGC_need_tlbflush));
         return pg;
     }
 

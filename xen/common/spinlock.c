@@ -196,7 +196,8 @@ void write_lock(rwlock_t *l)
 
 void write_unlock(rwlock_t *l)
 {
-    ASSERT(read_atomic(&l->cnts) == RW_WRITER);
+    /* Readers may be stepping in and straight back out: not == RW_WRITER. */
+    ASSERT(read_atomic(&l->cnts) & RW_WRITER);
     __atomic_fetch_and(&l->cnts, ~RW_WRITER, __ATOMIC_SEQ_CST);
     spin_unlock(&l->writer);
 }

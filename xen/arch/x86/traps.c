@@ -26,7 +26,7 @@
                        (1U << X86_EXC_MF) | (1U << X86_EXC_AC) |           \
                        (1U << X86_EXC_XM))
 
-struct extable_fault extable_last_fault;
+DEFINE_PER_CPU(struct extable_fault, extable_fault_info);
 
 extern const struct exception_table_entry __start___ex_table[],
                                           __stop___ex_table[];

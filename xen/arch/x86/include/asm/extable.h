@@ -36,6 +36,7 @@
 
 #else
 
+#include <xen/percpu.h>
 #include <xen/types.h>
 
 #define _ASM_EXTABLE(from, to)                                             \
@@ -67,13 +68,35 @@ struct extable_fault {
     unsigned int vector;
     unsigned int error_code;
 };
-extern struct extable_fault extable_last_fault;
+DECLARE_PER_CPU(struct extable_fault, extable_fault_info);
+/* This CPU's last fixed-up fault: CPUs fault concurrently. */
+#define extable_last_fault this_cpu(extable_fault_info)
 
 /*
  * Writes val to *p through an exception-table entry: returns true if the
  * write faulted (and was skipped), false if it happened. For self-tests
  * proving that an address is read-only or unmapped.
  */
+/* Reads *p into *val unless that faults; true if it faulted. */
+static inline bool probe_read_u64(const volatile uint64_t *p, uint64_t *val)
+{
+    unsigned int faulted = 0;
+    uint64_t v = 0;
+
+    __asm__ __volatile__ ( "1:  movq %[mem], %[v]\n"
+                           "2:\n"
+                           "    .pushsection .text.fixup, \"ax\", @progbits\n"
+                           "3:  movl $1, %[faulted]\n"
+                           "    jmp 2b\n"
+                           "    .popsection\n"
+                           _ASM_EXTABLE(1b, 3b)
+                           : [faulted] "+r" (faulted), [v] "+r" (v)
+                           : [mem] "m" (*p) );
+    *val = v;
+
+    return faulted;
+}
+
 static inline bool probe_write(volatile uint64_t *p, uint64_t val)
 {
     unsigned int faulted = 0;
