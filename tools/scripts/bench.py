@@ -6,7 +6,8 @@ Builds release configurations with no direct map (CONFIG_DIRECTMAP_SIZE_GB
 =0) and with a full one (64 GiB, above the RAM of the guest), boots each
 under QEMU TCG with -icount shift=0 and the "bench" option, and prints one
 table: instructions per operation (median of 51 batches of 32), for both
-builds, and their ratio. With -icount the TSC counts instructions, so the
+builds, and their ratio. Then the no-direct-map build again at 2 and 4
+CPUs, for a second table of the shootdown costs at 1, 2 and 4 CPUs. With -icount the TSC counts instructions, so the
 figures repeat exactly from run to run and do not depend on the host.
 """
 
@@ -20,26 +21,38 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests",
 from qemu import boot, build_variant, make_iso  # noqa: E402
 
 LINE = re.compile(r"^\(XEN\) bench: (.+?)\s+(\d+) instructions$", re.M)
+SMP_LINE = re.compile(r"^\(XEN\) bench: (.+?)\s+(\d+) instructions "
+                      r"\((\d+) CPUs\)$", re.M)
+SMP_COUNTS = (1, 2, 4)
+BUILT = {}  # direct-map size -> xen.gz, so each build is made once
 CONFIGS = [("no direct map", 0), ("full direct map", 64)]
 
 
-def run(workdir, label, gb):
-    gz = build_variant(os.path.join(workdir, str(gb)), DIRECTMAP_SIZE_GB=gb,
-                       DEBUG=False)
+def run(workdir, label, gb, smp=1):
+    """The bench lines of one boot: (single-CPU table, SMP table)."""
+    if gb not in BUILT:
+        BUILT[gb] = build_variant(os.path.join(workdir, str(gb)),
+                                  DIRECTMAP_SIZE_GB=gb, DEBUG=False)
+    gz = BUILT[gb]
     iso = make_iso(workdir, "console=com1 bench", xen_gz=gz)
-    b = boot(iso, mem="1G", icount=True, timeout=600)
+    b = boot(iso, mem="1G", smp=smp, icount=True, timeout=600 * smp)
     results = dict((name, int(n)) for name, n in LINE.findall(b.output))
+    smp_results = dict((name, int(n)) for name, n, cpus
+                       in SMP_LINE.findall(b.output) if int(cpus) == smp)
     if not b.exited or not results:
-        sys.exit("bench: the %s build did not finish:\n%s"
-                 % (label, b.output[-3000:]))
-    return results
+        sys.exit("bench: the %s build (%d CPUs) did not finish:\n%s"
+                 % (label, smp, b.output[-3000:]))
+    return results, smp_results
 
 
 def main():
     with tempfile.TemporaryDirectory() as workdir:
         for gb in (0, 64):
             os.makedirs(os.path.join(workdir, str(gb)))
-        cols = [run(workdir, label, gb) for label, gb in CONFIGS]
+        runs = [run(workdir, label, gb) for label, gb in CONFIGS]
+        cols = [r[0] for r in runs]
+        smp_cols = [runs[0][1]] + [run(workdir, CONFIGS[0][0], 0, smp)[1]
+                                   for smp in SMP_COUNTS[1:]]
 
     names = list(cols[0])
     width = max(len(n) for n in names)
@@ -51,6 +64,20 @@ def main():
         a, b = cols[0][n], cols[1].get(n, 0)
         print("%-*s  %13d  %15d  %6s" % (width, n, a, b,
                                           "%.2f" % (a / b) if b else "-"))
+
+    names = []
+    for col in smp_cols:
+        names += [n for n in col if n not in names]
+    width = max(len(n) for n in names)
+    print()
+    print("Shootdowns: instructions per operation, all vCPUs counted, "
+          "no direct map, -icount shift=0")
+    print("%-*s  " % (width, "operation") +
+          "  ".join("%7s" % ("%d CPU%s" % (c, "s" if c > 1 else ""))
+                    for c in SMP_COUNTS))
+    for n in names:
+        print("%-*s  " % (width, n) +
+              "  ".join("%7s" % col.get(n, "-") for col in smp_cols))
 
 
 if __name__ == "__main__":

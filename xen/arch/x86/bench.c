@@ -16,10 +16,12 @@
 #include <asm/mm.h>
 #include <asm/pg2virt.h>
 #include <xen/domain_page.h>
+#include <xen/flushtlb.h>
 #include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/param.h>
+#include <xen/smp.h>
 #include <xen/vmap.h>
 #include <xen/xmalloc.h>
 
@@ -210,6 +212,51 @@ static void b_map_2m(unsigned int i)
     destroy_xen_mappings(scratch_va, scratch_va + (512UL << PAGE_SHIFT));
 }
 
+/* ------------------------------------------------------------------------
+ * SMP: shootdowns. Under -icount the clock is shared by all vCPUs, which
+ * QEMU then runs in turn, so these figures count every instruction the
+ * machine executes until the initiator is done: the targets' interrupt
+ * handling included, and their idle time excluded.
+ */
+static cpumask_t one_remote;
+
+static void b_flush_one(unsigned int i)
+{
+    flush_tlb_mask(&one_remote);
+}
+
+static void b_flush_all(unsigned int i)
+{
+    flush_tlb_mask(&cpu_online_map);
+}
+
+static void b_vunmap_eager(unsigned int i)
+{
+    mfn_t mfn = page_to_mfn(frames);
+
+    vmap_lazy = false;
+    vunmap(vmap(&mfn, 1));
+    vmap_lazy = true;
+}
+
+/* Lazy: one clock-filtered shootdown per purge batch, amortised. */
+static void b_vunmap_lazy(unsigned int i)
+{
+    mfn_t mfn = page_to_mfn(frames);
+
+    vunmap(vmap(&mfn, 1));
+}
+
+static const struct {
+    const char *name;
+    bench_fn_t fn;
+} smp_benches[] = {
+    { "flush_tlb_mask, 1 remote CPU", b_flush_one },
+    { "flush_tlb_mask, all CPUs", b_flush_all },
+    { "vmap+vunmap 1 page, eager flush", b_vunmap_eager },
+    { "vmap+vunmap 1 page, lazy flush", b_vunmap_lazy },
+};
+
 static const struct {
     const char *name;
     bench_fn_t fn;
@@ -254,6 +301,29 @@ void __init bench_run(void)
         printk("bench: %-36s %6lu instructions\n", benches[i].name,
                per_k ? ticks * 1000 / per_k : ticks);
     }
+
+    cpumask_copy(&one_remote, &cpu_online_map);
+    cpumask_clear_cpu(smp_processor_id(), &one_remote);
+    if ( !cpumask_empty(&one_remote) )
+    {
+        unsigned int first = cpumask_first(&one_remote);
+
+        cpumask_clear(&one_remote);
+        cpumask_set_cpu(first, &one_remote);
+    }
+    for ( i = 0; i < ARRAY_SIZE(smp_benches); i++ )
+    {
+        uint64_t ticks;
+
+        /* With no other CPU, a shootdown is a local flush: not an IPI. */
+        if ( cpumask_empty(&one_remote) && i < 2 )
+            continue;
+        ticks = measure(smp_benches[i].fn);
+        printk("bench: %-36s %6lu instructions (%u CPUs)\n",
+               smp_benches[i].name, per_k ? ticks * 1000 / per_k : ticks,
+               num_online_cpus());
+    }
+    vmap_purge();
 
     free_xenheap_pages(xh_page, 0);
     free_domheap_pages(frames, 10);
