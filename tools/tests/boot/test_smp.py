@@ -1,0 +1,200 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""SMP boot tests: CPU counts, APIC modes, nosmp/maxcpus=, direct-map
+builds, OVMF, and the panic that stops the other CPUs.
+
+Every boot goes through smp_boot(), which caches by its arguments, so a
+configuration that two tests need boots once; parse() turns a log into
+the facts the tests assert on.
+
+The default CPU model (Haswell-noTSX-IBRS) has x2APIC under QEMU 10, so
+the xAPIC path is only exercised where a test asks for "-x2apic".
+"""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from qemu import ROOT, XEN_GZ, boot, build_variant, make_iso
+
+CPU = "Haswell-noTSX-IBRS"
+APIC_CPUS = {"x2APIC": CPU + ",+x2apic", "xAPIC": CPU + ",-x2apic"}
+
+# Self-tests that a plain "selftest" must pass, each exactly once; SMP
+# self-tests added later only raise the count.
+SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables",
+             "image-mapping", "pagetables", "mapcache", "heap", "xenheap",
+             "vmap", "xmalloc", "apic-mode", "mm-audit"]
+
+SUMMARY = re.compile(r"^\(XEN\) selftest: (\d+) passed, (\d+) failed$", re.M)
+BROUGHT_UP = re.compile(r"^\(XEN\) Brought up (\d+) CPUs$", re.M)
+APIC_LINE = re.compile(r"^\(XEN\) Local APIC: (xAPIC|x2APIC) mode, boot CPU "
+                       r"APIC ID (\d+), version 0x[0-9a-f]+$", re.M)
+IGNORED = re.compile(r"^\(XEN\) SMP: (\d+) more CPUs? ignored \((.*)\)$",
+                     re.M)
+PASS = re.compile(r"^\(XEN\) selftest (\S+): PASS$", re.M)
+FAIL = re.compile(r"^\(XEN\) selftest (\S+): FAIL: (.*)$", re.M)
+AUDIT = re.compile(r"^\(XEN\) mm-audit: .* directmap=(\d+) .* "
+                   r"unexpected=(\d+)$", re.M)
+STOPPED = re.compile(r"^\(XEN\) CPU(\d+) stopped by the panic, it was at "
+                     r"(\S+):\n\(XEN\) Xen call trace:$", re.M)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    subprocess.run(["make", "-C", os.path.join(ROOT, "xen")], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+class Log:
+    """What one boot printed, reduced to the facts the tests check."""
+
+    def __init__(self, b):
+        self.boot = b
+        out = b.output
+        self.cpus = [int(n) for n in BROUGHT_UP.findall(out)]
+        self.apic = APIC_LINE.findall(out)
+        self.summary = [(int(p), int(f)) for p, f in SUMMARY.findall(out)]
+        self.passed = PASS.findall(out)
+        self.failed = FAIL.findall(out)
+        self.ignored = [(int(n), why) for n, why in IGNORED.findall(out)]
+        self.audit = [(int(d), int(u)) for d, u in AUDIT.findall(out)]
+
+    def __repr__(self):
+        return repr(self.boot)
+
+    @property
+    def brought_up(self):
+        assert len(self.cpus) == 1, self
+        return self.cpus[0]
+
+    @property
+    def apic_mode(self):
+        assert len(self.apic) == 1, self
+        return self.apic[0][0]
+
+    def assert_all_selftests_pass(self, names=SELFTESTS):
+        """A plain "selftest" boot: powered off, nothing failed, and at
+        least the known tests passed, each once."""
+        b = self.boot
+        assert b.exited and not b.timed_out, self
+        assert not self.failed, (self.failed, self)
+        assert len(self.summary) == 1, self
+        passed, failed = self.summary[0]
+        assert failed == 0, self
+        assert passed == len(self.passed) >= len(names), self
+        for name in names:
+            assert self.passed.count(name) == 1, (name, self)
+        assert b.has("(XEN) Powering off"), self
+
+
+@pytest.fixture(scope="module")
+def smp_boot(tmp_path_factory):
+    """smp_boot(cmdline, smp, cpu=CPU, firmware="bios", xen_gz=XEN_GZ,
+    timeout=240) -> Log, one boot per distinct set of arguments."""
+    work = str(tmp_path_factory.mktemp("smp-iso"))
+    cache = {}
+
+    def run(cmdline, smp, cpu=CPU, firmware="bios", xen_gz=XEN_GZ,
+            timeout=240):
+        key = (cmdline, smp, cpu, firmware, xen_gz)
+        if key not in cache:
+            iso = make_iso(work, "console=com1 " + cmdline, xen_gz=xen_gz)
+            cache[key] = Log(boot(iso, firmware=firmware, mem="1G", smp=smp,
+                                  cpu=cpu, timeout=timeout))
+        return cache[key]
+
+    return run
+
+
+# TCG runs every vCPU on the two host cores: 8 is slow when they are busy.
+@pytest.mark.parametrize("smp", [1, 2, 4, 8])
+def test_all_cpus_come_up_and_selftests_pass(smp_boot, smp):
+    log = smp_boot("selftest", smp, timeout=600 if smp == 8 else 240)
+    assert log.brought_up == smp, log
+    assert not log.ignored, log
+    assert not log.boot.has("did not answer"), log
+    log.assert_all_selftests_pass()
+    assert log.audit and log.audit[0][1] == 0, log
+
+
+@pytest.mark.parametrize("mode", ["x2APIC", "xAPIC"])
+def test_apic_mode(smp_boot, mode):
+    """The mode the CPU model offers is the one the hypervisor runs in,
+    and the apic-mode self-test confirms it from each CPU's own state.
+
+    If QEMU ever ignored "+x2apic" (as 7.2 did), the hypervisor would
+    report xAPIC mode and this test fails."""
+    log = smp_boot("selftest", 4, cpu=APIC_CPUS[mode])
+    assert log.apic_mode == mode, log
+    assert log.apic[0][1] == "0", log     # QEMU numbers the BSP 0
+    assert log.brought_up == 4, log
+    log.assert_all_selftests_pass()
+
+
+@pytest.mark.parametrize("option,cpus,why", [("nosmp", 1, "nosmp"),
+                                             ("maxcpus=2", 2, "maxcpus="),
+                                             ("maxcpus=1", 1, "maxcpus=")])
+def test_fewer_cpus_allowed(smp_boot, option, cpus, why):
+    log = smp_boot("%s selftest=apic-mode" % option, 4)
+    assert log.brought_up == cpus, log
+    assert log.ignored == [(4 - cpus, why)], log
+    # No AP is started, so no trampoline is needed with one CPU.
+    assert log.boot.has("(XEN) SMP: AP trampoline at ") == (cpus > 1), log
+    assert log.boot.exited and log.summary == [(1, 0)], log
+    assert log.passed == ["apic-mode"], log
+
+
+@pytest.fixture(scope="module")
+def full_directmap_gz(tmp_path_factory):
+    """A build that direct-maps all RAM of these machines (64 GiB)."""
+    return build_variant(str(tmp_path_factory.mktemp("smp-dm-full")),
+                         DIRECTMAP_SIZE_GB=64)
+
+
+@pytest.mark.parametrize("dm", ["none", "full"])
+def test_directmap_builds(smp_boot, request, dm):
+    xen_gz = XEN_GZ if dm == "none" else \
+        request.getfixturevalue("full_directmap_gz")
+    log = smp_boot("selftest", 4, xen_gz=xen_gz)
+    assert log.brought_up == 4, log
+    log.assert_all_selftests_pass()
+    assert len(log.audit) == 1, log
+    directmapped, unexpected = log.audit[0]
+    assert unexpected == 0, log
+    assert (directmapped > 0) == (dm == "full"), log
+
+
+def test_ovmf(smp_boot):
+    log = smp_boot("selftest", 4, firmware="efi", timeout=300)
+    assert log.boot.has("x86-64, UEFI\n"), log
+    assert log.brought_up == 4, log
+    log.assert_all_selftests_pass()
+
+
+@pytest.mark.parametrize("mode", ["x2APIC", "xAPIC"])
+def test_panic_stops_other_cpus(smp_boot, mode):
+    """The other CPUs spin with interrupts off; the panic's NMIs stop each
+    one, and each reports that it was in the spin."""
+    log = smp_boot("selftest=fatal-smp-panic", 4, cpu=APIC_CPUS[mode])
+    b = log.boot
+    assert log.apic_mode == mode, log
+    assert log.brought_up == 4, log
+    assert b.exited and not b.timed_out, log      # the reboot ended QEMU
+    assert b.has("Panic on CPU 0:\n(XEN) selftest: deliberate panic with "
+                 "4 CPUs online\n"), log
+    stopped = STOPPED.findall(b.output)
+    assert sorted(int(cpu) for cpu, _ in stopped) == [1, 2, 3], log
+    for _, where in stopped:
+        assert re.fullmatch(r"fatal_smp_panic_spin\+0x[0-9a-f]+/0x[0-9a-f]+",
+                            where), (where, log)
+    assert b.count("stopped by the panic") == 3, log
+    assert not b.has("did not stop"), log
+    # The reports come after the panic message, and the reboot after them.
+    panic_at = b.output.index("Panic on CPU 0:")
+    assert all(b.output.index("CPU%s stopped" % c) > panic_at
+               for c, _ in stopped), log
+    assert b.output.rindex("stopped by the panic") < \
+        b.output.index("Rebooting"), log
+    assert not log.summary, log
