@@ -25,6 +25,7 @@
 #include <xen/selftest.h>
 #include <xen/smp.h>
 #include <xen/time.h>
+#include <xen/timer.h>
 #include <xen/string.h>
 #include <xen/vmap.h>
 
@@ -129,6 +130,8 @@ void __init __start_xen(paddr_t mbi_pa)
     outb(0xff, 0x21);
     outb(0xff, 0xa1);
     apic_init_bsp(acpi_madt.lapic_addr);
+    apic_timer_init_cpu();
+    timer_init();
     smp_intr_init();
     smp_boot_cpus();
     /* From here on this CPU takes IPIs like the others. */

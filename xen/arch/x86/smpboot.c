@@ -30,6 +30,7 @@
 #include <xen/spinlock.h>
 #include <xen/string.h>
 #include <xen/time.h>
+#include <xen/timer.h>
 #include <xen/vmap.h>
 
 uint32_t x86_cpu_to_apicid[CONFIG_NR_CPUS] = {
@@ -327,6 +328,7 @@ void __noreturn start_secondary(void)
         panic("CPU%u woke with APIC ID %u, expected %u", cpu, get_apic_id(),
               get_cpu_info()->apic_id);
 
+    apic_timer_init_cpu();
     smp_cpu_ready(cpu);
     /* Last: from here on other CPUs may send it IPIs and work. */
     cpumask_set_cpu(cpu, &cpu_online_map);

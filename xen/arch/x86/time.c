@@ -4,10 +4,17 @@
  * input clock, 1.193182 MHz, is the one fixed frequency every PC has),
  * then converted to nanoseconds with a 32.32 fixed-point scale.
  */
+#include <asm/apic.h>
 #include <asm/io.h>
+#include <asm/irq-vectors.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+#include <asm/traps.h>
 #include <xen/init.h>
 #include <xen/lib.h>
+#include <xen/softirq.h>
 #include <xen/time.h>
+#include <xen/timer.h>
 
 #define PIT_HZ          1193182UL
 #define PIT_CH2         0x42
@@ -88,4 +95,83 @@ void mdelay(unsigned long ms)
 {
     while ( ms-- )
         udelay(1000);
+}
+
+/* ------------------------------------------------------------------------
+ * The local APIC timer: one-shot, in TSC-deadline mode where offered.
+ */
+
+static bool tsc_deadline;
+static unsigned long apic_timer_khz;    /* one-shot mode, divide by 1 */
+
+static void apic_timer_interrupt(struct cpu_user_regs *regs)
+{
+    apic_eoi();
+    raise_softirq(TIMER_SOFTIRQ);
+}
+
+/* Counts the APIC timer's ticks across 10 ms of TSC time. */
+static void __init calibrate_apic_timer(void)
+{
+    uint32_t left;
+
+    apic_write(APIC_TDCR, APIC_TDR_DIV_1);
+    apic_write(APIC_LVTT, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
+    apic_write(APIC_TMICT, 0xffffffffU);
+    udelay(10000);
+    left = apic_read(APIC_TMCCT);
+    apic_write(APIC_TMICT, 0);
+    apic_timer_khz = (0xffffffffU - left) / 10;
+    if ( !apic_timer_khz )
+        panic("local APIC timer does not count");
+}
+
+void apic_timer_init_cpu(void)
+{
+    if ( !smp_processor_id() )
+    {
+        uint32_t eax, ebx, ecx, edx;
+
+        cpuid(1, &eax, &ebx, &ecx, &edx);
+        tsc_deadline = ecx & CPUID1_ECX_TSC_DEADLINE;
+        if ( !tsc_deadline )
+            calibrate_apic_timer();
+        set_intr_handler(LOCAL_TIMER_VECTOR, apic_timer_interrupt);
+        if ( tsc_deadline )
+            printk("Local APIC timer: TSC-deadline mode\n");
+        else
+            printk("Local APIC timer: one-shot mode, %lu.%03lu MHz\n",
+                   apic_timer_khz / 1000, apic_timer_khz % 1000);
+    }
+
+    apic_write(APIC_TDCR, APIC_TDR_DIV_1);
+    apic_write(APIC_LVTT, LOCAL_TIMER_VECTOR |
+                          (tsc_deadline ? APIC_TIMER_TSC_DEADLINE
+                                        : APIC_TIMER_ONESHOT));
+}
+
+void reprogram_timer(s_time_t deadline)
+{
+    s_time_t delta;
+    uint64_t count;
+
+    if ( tsc_deadline )
+    {
+        /* 0 disarms; a TSC value already past fires at once. */
+        wrmsr(MSR_TSC_DEADLINE,
+              deadline ? tsc_origin + ns_to_tsc(deadline) : 0);
+        return;
+    }
+
+    if ( !deadline )
+    {
+        apic_write(APIC_TMICT, 0);
+        return;
+    }
+    /* Far deadlines fire early (after a second) and are re-armed. */
+    delta = min(deadline - NOW(), SECONDS(1));
+    count = delta <= 0 ? 1 : (uint64_t)delta * apic_timer_khz / 1000000;
+    if ( count > 0xffffffffU )
+        count = 0xffffffffU;
+    apic_write(APIC_TMICT, count ? count : 1);
 }
