@@ -4,7 +4,6 @@
  */
 #include <asm/acpi.h>
 #include <asm/apic.h>
-#include <asm/madt-interim.h>
 #include <asm/config.h>
 #include <asm/bench.h>
 #include <asm/bootinfo.h>
@@ -122,7 +121,6 @@ void __init __start_xen(paddr_t mbi_pa)
 
     acpi_boot_init(boot_info.rsdp_len ? boot_info.rsdp : NULL,
                    boot_info.rsdp_len);
-    acpi_madt_init();
 
     early_time_init();
     /* Interim, until i8259.c: silence the 8259s before LINT0 is masked. */
