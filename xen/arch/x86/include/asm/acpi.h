@@ -7,7 +7,7 @@
 
 /*
  * ACPI: the firmware tables Xenon reads at boot (RSDP, RSDT/XSDT, FADT,
- * DSDT, MADT) and the fixed hardware it drives with them (power-off
+ * DSDT, MADT, HPET) and the fixed hardware it drives with them (power-off
  * through the PM1 control registers, reset through the reset register).
  *
  * The layouts below follow the ACPI specification (6.5). Every table is
@@ -317,6 +317,38 @@ void acpi_madt_init(void);
 
 /* Set by the self-test while it parses broken tables on purpose. */
 extern bool acpi_madt_quiet;
+
+/*
+ * High Precision Event Timer description table (signature "HPET"), for
+ * the first (and normally only) timer block.
+ */
+struct acpi_hpet {
+    struct acpi_table_header header;
+    uint32_t block_id;         /* hardware ID of the event timer block */
+    struct acpi_generic_address address;
+    uint8_t hpet_number;
+    uint16_t min_tick;         /* main counter ticks, for periodic mode */
+    uint8_t page_protection;
+} __packed;
+
+/*
+ * The HPET's register block in system memory; 0 if there is no usable
+ * HPET table. Set by acpi_hpet_init() during acpi_boot_init(), with the
+ * timer block's number and minimum periodic tick.
+ */
+extern paddr_t acpi_hpet_address;
+extern uint8_t acpi_hpet_number;
+extern uint16_t acpi_hpet_min_tick;
+
+/*
+ * Checks an HPET table of len bytes: NULL, with *pa (the register block),
+ * *number and *min_tick filled in, if usable, else why not.
+ */
+const char *acpi_hpet_parse(const void *table, size_t len, paddr_t *pa,
+                            uint8_t *number, uint16_t *min_tick);
+
+/* Finds the HPET table and fills in acpi_hpet_*; reports problems. */
+void acpi_hpet_init(void);
 
 /*
  * Finds the ACPI tables and the way to power off. rsdp is a copy of the
