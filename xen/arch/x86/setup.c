@@ -9,6 +9,7 @@
 #include <asm/bootinfo.h>
 #include <asm/e820.h>
 #include <asm/image.h>
+#include <asm/io_apic.h>
 #include <asm/layout.h>
 #include <asm/mm.h>
 #include <asm/pg2virt.h>
@@ -121,6 +122,7 @@ void __init __start_xen(paddr_t mbi_pa)
 
     acpi_boot_init(boot_info.rsdp_len ? boot_info.rsdp : NULL,
                    boot_info.rsdp_len);
+    io_apic_init();
 
     early_time_init();
     /* Interim, until i8259.c: silence the 8259s before LINT0 is masked. */
