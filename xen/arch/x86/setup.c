@@ -8,12 +8,12 @@
 #include <asm/bench.h>
 #include <asm/bootinfo.h>
 #include <asm/e820.h>
+#include <asm/i8259.h>
 #include <asm/image.h>
 #include <asm/io_apic.h>
 #include <asm/layout.h>
 #include <asm/mm.h>
 #include <asm/pg2virt.h>
-#include <asm/io.h>
 #include <asm/system.h>
 #include <asm/traps.h>
 #include <xen/console.h>
@@ -122,12 +122,10 @@ void __init __start_xen(paddr_t mbi_pa)
 
     acpi_boot_init(boot_info.rsdp_len ? boot_info.rsdp : NULL,
                    boot_info.rsdp_len);
+    pic_disable();
     io_apic_init();
 
     early_time_init();
-    /* Interim, until i8259.c: silence the 8259s before LINT0 is masked. */
-    outb(0xff, 0x21);
-    outb(0xff, 0xa1);
     apic_init_bsp(acpi_madt.lapic_addr);
     smp_intr_init();
     smp_boot_cpus();
