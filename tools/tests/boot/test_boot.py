@@ -18,7 +18,8 @@ FIRMWARES = ["bios", "efi"]
 # Self-tests that a plain "selftest" must run, each exactly once.
 M1_SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables",
                 "image-mapping", "pagetables", "mapcache", "heap", "xenheap",
-                "vmap", "xmalloc", "apic-mode", "mm-audit"]
+                "vmap", "xmalloc", "apic-mode", "acpi-madt", "acpi-hpet",
+                "io-apic", "i8259", "mm-audit"]
 
 SUMMARY = re.compile(r"^\(XEN\) selftest: (\d+) passed, (\d+) failed$", re.M)
 

@@ -4,16 +4,16 @@
  */
 #include <asm/acpi.h>
 #include <asm/apic.h>
-#include <asm/madt-interim.h>
 #include <asm/config.h>
 #include <asm/bench.h>
 #include <asm/bootinfo.h>
 #include <asm/e820.h>
+#include <asm/i8259.h>
 #include <asm/image.h>
+#include <asm/io_apic.h>
 #include <asm/layout.h>
 #include <asm/mm.h>
 #include <asm/pg2virt.h>
-#include <asm/io.h>
 #include <asm/system.h>
 #include <asm/traps.h>
 #include <xen/console.h>
@@ -123,12 +123,10 @@ void __init __start_xen(paddr_t mbi_pa)
 
     acpi_boot_init(boot_info.rsdp_len ? boot_info.rsdp : NULL,
                    boot_info.rsdp_len);
-    acpi_madt_init();
+    pic_disable();
+    io_apic_init();
 
     early_time_init();
-    /* Interim, until i8259.c: silence the 8259s before LINT0 is masked. */
-    outb(0xff, 0x21);
-    outb(0xff, 0xa1);
     apic_init_bsp(acpi_madt.lapic_addr);
     apic_timer_init_cpu();
     timer_init();

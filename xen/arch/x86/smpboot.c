@@ -14,7 +14,6 @@
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/bootinfo.h>
-#include <asm/madt-interim.h>
 #include <asm/e820.h>
 #include <asm/mm.h>
 #include <asm/processor.h>

@@ -722,6 +722,9 @@ void __init acpi_boot_init(const void *rsdp_copy, size_t len)
     }
 
     acpi_power_init(have_fadt ? &fadt : NULL, have_s5 ? s5_typ : NULL);
+
+    acpi_madt_init();
+    acpi_hpet_init();
 }
 
 const struct acpi_table_header *acpi_find_table(const char sig[4],

@@ -7,8 +7,8 @@
 
 /*
  * ACPI: the firmware tables Xenon reads at boot (RSDP, RSDT/XSDT, FADT,
- * DSDT) and the fixed hardware it drives with them (power-off through
- * the PM1 control registers, reset through the reset register).
+ * DSDT, MADT, HPET) and the fixed hardware it drives with them (power-off
+ * through the PM1 control registers, reset through the reset register).
  *
  * The layouts below follow the ACPI specification (6.5). Every table is
  * byte-packed and little-endian; fields are named after the spec's.
@@ -136,6 +136,219 @@ struct acpi_fadt {
 #define ACPI_SLEEP_CTL_SLP_TYP_SHIFT 2
 #define ACPI_SLEEP_CTL_SLP_TYP_MASK  (7U << ACPI_SLEEP_CTL_SLP_TYP_SHIFT)
 #define ACPI_SLEEP_CTL_SLP_EN        (1U << 5)
+
+/*
+ * Multiple APIC Description Table (signature "APIC"): the fixed part,
+ * then a list of variable-length entries, each starting with a type and
+ * its own length in bytes.
+ */
+struct acpi_madt {
+    struct acpi_table_header header;
+    uint32_t lapic_address;    /* 32-bit local APIC base */
+    uint32_t flags;            /* ACPI_MADT_PCAT_COMPAT */
+} __packed;
+
+#define ACPI_MADT_PCAT_COMPAT      (1U << 0)  /* has a pair of 8259s */
+
+struct acpi_madt_entry {
+    uint8_t type;              /* ACPI_MADT_TYPE_* */
+    uint8_t length;            /* of the entry, these two bytes included */
+} __packed;
+
+#define ACPI_MADT_TYPE_LOCAL_APIC     0x0
+#define ACPI_MADT_TYPE_IO_APIC        0x1
+#define ACPI_MADT_TYPE_INT_OVERRIDE   0x2
+#define ACPI_MADT_TYPE_LAPIC_NMI      0x4
+#define ACPI_MADT_TYPE_LAPIC_OVERRIDE 0x5
+#define ACPI_MADT_TYPE_LOCAL_X2APIC   0x9
+#define ACPI_MADT_TYPE_X2APIC_NMI     0xa
+
+/* Flags of processor entries (types 0 and 9). */
+#define ACPI_MADT_ENABLED          (1U << 0)
+#define ACPI_MADT_ONLINE_CAPABLE   (1U << 1)  /* MADT revision 5 on */
+
+struct acpi_madt_local_apic {
+    struct acpi_madt_entry header;
+    uint8_t processor_uid;
+    uint8_t apic_id;
+    uint32_t flags;
+} __packed;
+
+struct acpi_madt_io_apic {
+    struct acpi_madt_entry header;
+    uint8_t id;
+    uint8_t reserved;
+    uint32_t address;
+    uint32_t gsi_base;
+} __packed;
+
+/* Flags here and in the NMI entries are MPS INTI flags. */
+#define ACPI_MADT_POLARITY_MASK    0x3
+#define ACPI_MADT_POLARITY_HIGH    0x1
+#define ACPI_MADT_POLARITY_LOW     0x3
+#define ACPI_MADT_TRIGGER_MASK     0xc
+#define ACPI_MADT_TRIGGER_EDGE     0x4
+#define ACPI_MADT_TRIGGER_LEVEL    0xc
+
+struct acpi_madt_int_override {
+    struct acpi_madt_entry header;
+    uint8_t bus;               /* 0: ISA */
+    uint8_t source;            /* bus-relative IRQ */
+    uint32_t gsi;
+    uint16_t flags;
+} __packed;
+
+struct acpi_madt_lapic_nmi {
+    struct acpi_madt_entry header;
+    uint8_t processor_uid;     /* 0xff: every processor */
+    uint16_t flags;
+    uint8_t lint;              /* LINT0 or LINT1 */
+} __packed;
+
+struct acpi_madt_lapic_override {
+    struct acpi_madt_entry header;
+    uint16_t reserved;
+    uint64_t address;
+} __packed;
+
+struct acpi_madt_local_x2apic {
+    struct acpi_madt_entry header;
+    uint16_t reserved;
+    uint32_t x2apic_id;
+    uint32_t flags;
+    uint32_t processor_uid;
+} __packed;
+
+struct acpi_madt_x2apic_nmi {
+    struct acpi_madt_entry header;
+    uint16_t flags;
+    uint32_t processor_uid;    /* 0xffffffff: every processor */
+    uint8_t lint;
+    uint8_t reserved[3];
+} __packed;
+
+/*
+ * What Xenon keeps of the MADT (xen/arch/x86/acpi/madt.c). Every list is
+ * bounded; entries beyond a bound are counted in the matching _dropped
+ * field and reported, never stored.
+ */
+#define MADT_MAX_CPUS       (2 * CONFIG_NR_CPUS)
+#define MADT_MAX_IO_APICS   8
+#define MADT_MAX_OVERRIDES  16
+#define MADT_MAX_NMIS       16
+
+/* In acpi_madt_nmi.acpi_uid: the entry applies to every processor. */
+#define ACPI_MADT_NMI_ALL_CPUS 0xffffffffU
+
+struct acpi_madt_cpu {
+    uint32_t apic_id;          /* 8 bits unless x2apic */
+    uint32_t acpi_uid;         /* ACPI processor UID (8 bits unless x2apic) */
+    bool enabled;              /* usable now */
+    bool online_capable;       /* disabled, but may be brought online later */
+    bool x2apic;               /* from a Processor Local x2APIC entry */
+};
+
+struct acpi_madt_ioapic {
+    uint8_t id;
+    uint32_t address;
+    uint32_t gsi_base;         /* GSI of its pin 0 */
+};
+
+struct acpi_madt_override {
+    uint8_t bus;
+    uint8_t source;            /* ISA IRQ */
+    uint32_t gsi;
+    uint16_t flags;            /* ACPI_MADT_POLARITY_*, ACPI_MADT_TRIGGER_* */
+};
+
+struct acpi_madt_nmi {
+    uint32_t acpi_uid;         /* ACPI_MADT_NMI_ALL_CPUS: every one */
+    uint16_t flags;
+    uint8_t lint;
+};
+
+struct acpi_madt_info {
+    bool present;              /* a MADT was found and accepted */
+    bool pcat_compat;          /* legacy 8259s present (assumed without one) */
+    bool truncated;            /* a malformed entry ended the walk early */
+    paddr_t lapic_addr;        /* the override entry's, if any; 0: unknown */
+
+    /*
+     * cpus[] holds entries in table order, enabled or not, each APIC ID
+     * once. nr_cpus == 0 means nothing is known: run the boot CPU only.
+     */
+    unsigned int nr_cpus, nr_cpus_enabled;
+    unsigned int nr_cpus_dropped;      /* beyond MADT_MAX_CPUS */
+    unsigned int nr_cpus_duplicate;    /* APIC ID already listed: skipped */
+    struct acpi_madt_cpu cpus[MADT_MAX_CPUS];
+
+    unsigned int nr_io_apics, nr_io_apics_dropped;
+    struct acpi_madt_ioapic io_apics[MADT_MAX_IO_APICS];
+
+    unsigned int nr_overrides, nr_overrides_dropped;
+    struct acpi_madt_override overrides[MADT_MAX_OVERRIDES];
+
+    unsigned int nr_nmis, nr_nmis_dropped;  /* types 4 and 0xa together */
+    struct acpi_madt_nmi nmis[MADT_MAX_NMIS];
+
+    unsigned int nr_short;     /* entries too short for their type: skipped */
+    unsigned int nr_unknown;   /* entries of other types: skipped */
+};
+
+/*
+ * The live MADT, filled by acpi_madt_init() during acpi_boot_init() and
+ * read-only afterwards. Without a usable MADT: present false, nr_cpus 0,
+ * pcat_compat true, lapic_addr 0 (then IA32_APIC_BASE says).
+ */
+extern struct acpi_madt_info acpi_madt;
+
+/*
+ * Parses the MADT in [table, table + len) into *out (overwritten whole).
+ * Only the smaller of len and the header's length is read, and nothing
+ * outside it. Returns false, leaving the "no MADT" description above, if
+ * the table is shorter than its fixed part; otherwise true, however many
+ * entries were skipped. The checksum is the caller's business.
+ */
+bool acpi_madt_parse(const void *table, size_t len,
+                     struct acpi_madt_info *out);
+
+/* Finds the MADT, parses it into acpi_madt and prints a summary. */
+void acpi_madt_init(void);
+
+/* Set by the self-test while it parses broken tables on purpose. */
+extern bool acpi_madt_quiet;
+
+/*
+ * High Precision Event Timer description table (signature "HPET"), for
+ * the first (and normally only) timer block.
+ */
+struct acpi_hpet {
+    struct acpi_table_header header;
+    uint32_t block_id;         /* hardware ID of the event timer block */
+    struct acpi_generic_address address;
+    uint8_t hpet_number;
+    uint16_t min_tick;         /* main counter ticks, for periodic mode */
+    uint8_t page_protection;
+} __packed;
+
+/*
+ * The HPET's register block in system memory; 0 if there is no usable
+ * HPET table. Set by acpi_hpet_init() during acpi_boot_init(), with the
+ * timer block's number and minimum periodic tick.
+ */
+extern paddr_t acpi_hpet_address;
+extern uint8_t acpi_hpet_number;
+extern uint16_t acpi_hpet_min_tick;
+
+/*
+ * Checks an HPET table of len bytes: NULL, with *pa (the register block),
+ * *number and *min_tick filled in, if usable, else why not.
+ */
+const char *acpi_hpet_parse(const void *table, size_t len, paddr_t *pa,
+                            uint8_t *number, uint16_t *min_tick);
+
+/* Finds the HPET table and fills in acpi_hpet_*; reports problems. */
+void acpi_hpet_init(void);
 
 /*
  * Finds the ACPI tables and the way to power off. rsdp is a copy of the
