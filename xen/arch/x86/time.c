@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The TSC as the system clock: calibrated once against the PIT (whose
- * input clock, 1.193182 MHz, is the one fixed frequency every PC has),
- * then converted to nanoseconds with a 32.32 fixed-point scale.
+ * The TSC as the system clock: calibrated once against the HPET where
+ * ACPI describes one (its period is stated exactly, in femtoseconds), or
+ * else the PIT (whose 1.193182 MHz input is the one fixed frequency every
+ * PC has), then converted to nanoseconds with a 32.32 fixed-point scale.
+ * "clocksource=pit" forces the PIT.
  */
+#include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/irq-vectors.h>
@@ -12,15 +15,27 @@
 #include <asm/traps.h>
 #include <xen/init.h>
 #include <xen/lib.h>
+#include <xen/param.h>
+#include <xen/string.h>
 #include <xen/softirq.h>
 #include <xen/time.h>
 #include <xen/timer.h>
+#include <xen/vmap.h>
 
 #define PIT_HZ          1193182UL
 #define PIT_CH2         0x42
 #define PIT_MODE        0x43
 #define PIT_GATE        0x61            /* bit 0: ch2 gate, bit 5: ch2 out */
 #define CALIBRATE_MS    50
+
+#define HPET_CAPS       0x000       /* bits 63:32: period in fs */
+#define HPET_CAPS_64BIT (1UL << 13)
+#define HPET_CONFIG     0x010       /* bit 0: counter enabled */
+#define HPET_COUNTER    0x0f0
+#define FS_PER_MS       1000000000000UL
+
+static char opt_clocksource[8];
+string_param("clocksource", opt_clocksource);
 
 unsigned long tsc_khz;
 static uint64_t tsc_origin;
@@ -53,9 +68,55 @@ static uint64_t __init pit_calibrate_tsc(void)
     return end - start;
 }
 
+/* TSC ticks across CALIBRATE_MS of HPET ticks; 0 if it cannot. */
+static uint64_t __init hpet_calibrate_tsc(void)
+{
+    volatile uint64_t *hpet = ioremap(acpi_hpet_address, PAGE_SIZE);
+    uint64_t caps, period, need, start, end, c0, mask = ~0UL;
+
+    if ( !hpet )
+        return 0;
+    caps = hpet[HPET_CAPS / 8];
+    period = caps >> 32;
+    /* A 32-bit counter wraps every few seconds: compare modulo 2^32. */
+    if ( !(caps & HPET_CAPS_64BIT) )
+        mask = 0xffffffffUL;
+    /* The specification caps the period at 100 ns. */
+    if ( !period || period > 100000000UL )
+    {
+        iounmap((void __iomem *)hpet);
+        return 0;
+    }
+    hpet[HPET_CONFIG / 8] |= 1;
+    need = CALIBRATE_MS * FS_PER_MS / period;
+
+    c0 = hpet[HPET_COUNTER / 8];
+    start = rdtsc_ordered();
+    while ( ((hpet[HPET_COUNTER / 8] - c0) & mask) < need )
+        ;
+    end = rdtsc_ordered();
+    iounmap((void __iomem *)hpet);
+
+    return end - start;
+}
+
 void __init early_time_init(void)
 {
-    uint64_t ticks = pit_calibrate_tsc();
+    const char *source = "the PIT";
+    uint64_t ticks = 0;
+
+    if ( opt_clocksource[0] && strcmp(opt_clocksource, "pit") &&
+         strcmp(opt_clocksource, "hpet") )
+        printk(XENLOG_WARNING "clocksource=%s: unknown (pit, hpet); "
+               "using the default\n", opt_clocksource);
+    if ( acpi_hpet_address && strcmp(opt_clocksource, "pit") )
+    {
+        ticks = hpet_calibrate_tsc();
+        if ( ticks )
+            source = "the HPET";
+    }
+    if ( !ticks )
+        ticks = pit_calibrate_tsc();
 
     tsc_khz = ticks / CALIBRATE_MS;
     if ( !tsc_khz )
@@ -64,8 +125,8 @@ void __init early_time_init(void)
     ns_per_tick_32 = (1000000ULL << 32) / tsc_khz;
     ticks_per_ns_32 = ((uint64_t)tsc_khz << 32) / 1000000;
     tsc_origin = rdtsc_ordered();
-    printk("TSC: %lu.%03lu MHz (calibrated against the PIT)\n",
-           tsc_khz / 1000, tsc_khz % 1000);
+    printk("TSC: %lu.%03lu MHz (calibrated against %s)\n",
+           tsc_khz / 1000, tsc_khz % 1000, source);
 }
 
 s_time_t tsc_to_ns(uint64_t ticks)
