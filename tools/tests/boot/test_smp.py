@@ -199,3 +199,21 @@ def test_panic_stops_other_cpus(smp_boot, mode):
     assert b.output.rindex("stopped by the panic") < \
         b.output.index("Rebooting"), log
     assert not log.summary, log
+
+
+TSC_LINE = re.compile(r"^\(XEN\) TSC: \d+\.\d{3} MHz \(calibrated against "
+                      r"the (HPET|PIT)\)$", re.M)
+
+
+@pytest.mark.parametrize("option, source", [("", "HPET"),
+                                            ("clocksource=pit", "PIT"),
+                                            ("clocksource=bogus", "HPET")])
+def test_tsc_reference_and_timers(smp_boot, option, source):
+    """q35 has an HPET, so it is the default reference; clocksource=pit
+    forces the PIT; a bad value is reported and the default kept. The
+    timers self-test (all CPUs, order, never early) passes either way."""
+    log = smp_boot("%s selftest=timers" % option, 2)
+    assert TSC_LINE.findall(log.boot.output) == [source], log
+    assert log.passed == ["timers"] and log.summary == [(1, 0)], log
+    assert log.boot.has("clocksource=bogus: unknown") == \
+        (option == "clocksource=bogus"), log
