@@ -8,7 +8,7 @@ include Config.mk
 
 FIRMWARE ?= bios
 MEM      ?= 1G
-SMP      ?= 1
+SMP      ?= 2
 ACCEL    ?= tcg
 CMDLINE  ?= console=com1 selftest
 

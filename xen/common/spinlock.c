@@ -21,7 +21,7 @@ void spin_debug_enable(void)
  * Records whether the lock is taken with interrupts on or off and BUGs
  * on the first use that contradicts an earlier one.
  */
-static void check_irq_rule(struct lock_debug *d, bool try)
+static void check_irq_rule(struct lock_debug *d, bool try, const void *lock)
 {
     int8_t irq_safe = !local_irq_is_enabled();
     int8_t seen;
@@ -35,7 +35,7 @@ static void check_irq_rule(struct lock_debug *d, bool try)
     if ( seen >= 0 && seen != irq_safe )
     {
         printk(XENLOG_ERR "lock %p taken with interrupts %s, but before "
-               "with interrupts %s\n", d, irq_safe ? "off" : "on",
+               "with interrupts %s\n", lock, irq_safe ? "off" : "on",
                seen ? "off" : "on");
         BUG();
     }
@@ -51,7 +51,8 @@ static void check_not_mine(const spinlock_t *l)
     }
 }
 #else
-static inline void check_irq_rule(struct lock_debug *d, bool try) {}
+static inline void check_irq_rule(struct lock_debug *d, bool try,
+                                  const void *lock) {}
 static inline void check_not_mine(const spinlock_t *l) {}
 #endif
 
@@ -74,7 +75,7 @@ void spin_lock(spinlock_t *l)
     uint16_t ticket;
 
 #ifdef CONFIG_DEBUG
-    check_irq_rule(&l->debug, false);
+    check_irq_rule(&l->debug, false, l);
 #endif
     check_not_mine(l);
 
@@ -107,7 +108,7 @@ bool spin_trylock(spinlock_t *l)
     uint32_t new = old + (1U << 16);
 
 #ifdef CONFIG_DEBUG
-    check_irq_rule(&l->debug, true);
+    check_irq_rule(&l->debug, true, l);
 #endif
     check_not_mine(l);
 
@@ -156,7 +157,7 @@ void read_lock(rwlock_t *l)
     unsigned long spins = 0;
 
 #ifdef CONFIG_DEBUG
-    check_irq_rule(&l->debug, false);
+    check_irq_rule(&l->debug, false, l);
 #endif
     for ( ;; )
     {
@@ -183,7 +184,7 @@ void write_lock(rwlock_t *l)
     unsigned long spins = 0;
 
 #ifdef CONFIG_DEBUG
-    check_irq_rule(&l->debug, false);
+    check_irq_rule(&l->debug, false, l);
 #endif
     spin_lock(&l->writer);
     __atomic_fetch_or(&l->cnts, RW_WRITER, __ATOMIC_SEQ_CST);

@@ -217,3 +217,35 @@ def test_tsc_reference_and_timers(smp_boot, option, source):
     assert log.passed == ["timers"] and log.summary == [(1, 0)], log
     assert log.boot.has("clocksource=bogus: unknown") == \
         (option == "clocksource=bogus"), log
+
+
+def test_cpus_beyond_nr_cpus_are_ignored(smp_boot, tmp_path_factory):
+    """A build for 2 CPUs on a 4-CPU machine brings up 2 and says why the
+    other 2 are left out."""
+    gz = build_variant(str(tmp_path_factory.mktemp("smp-nr2")),
+                       NR_CPUS=2)
+    log = smp_boot("selftest=apic-mode,locks", 4, xen_gz=gz)
+    assert log.brought_up == 2, log
+    assert log.ignored == [(2, "beyond CONFIG_NR_CPUS")], log
+    assert sorted(log.passed) == ["apic-mode", "locks"], log
+    assert log.summary == [(2, 0)], log
+
+
+@pytest.mark.parametrize("test, message", [
+    ("fatal-lock-recursion", r"CPU0 takes lock (0x[0-9a-f]+) it already "
+                             r"holds"),
+    ("fatal-lock-irq", r"lock (0x[0-9a-f]+) taken with interrupts off, but "
+                       r"before with interrupts on"),
+])
+def test_debug_lock_checks(smp_boot, test, message):
+    """Debug builds catch a CPU taking a lock it holds, and a lock taken
+    both with interrupts on and off, naming the lock, and BUG."""
+    log = smp_boot("selftest=%s" % test, 2)
+    out = log.boot.output
+    assert log.boot.exited and not log.boot.timed_out, log
+    assert re.search(r"^\(XEN\) %s$" % message, out, re.M), log
+    assert re.search(r"^\(XEN\) Xen BUG at common/spinlock\.c:\d+$", out,
+                     re.M), log
+    assert "selftest_%s+0x" % test.replace("-", "_") in out, log
+    assert log.boot.has("Panic on CPU 0:"), log
+    assert not log.summary, log

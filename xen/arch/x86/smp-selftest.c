@@ -444,3 +444,33 @@ static const char *selftest_tlb_shootdown(void)
     return fail;
 }
 REGISTER_SELFTEST("tlb-shootdown", selftest_tlb_shootdown);
+
+/* ------------------------------------------------------------------------
+ * The debug lock checks (manual: each ends the boot with a BUG)
+ */
+
+static DEFINE_SPINLOCK(fatal_lock);
+
+static const char *selftest_fatal_lock_recursion(void)
+{
+    spin_lock(&fatal_lock);
+    spin_lock(&fatal_lock);     /* would deadlock; debug builds BUG */
+    spin_unlock(&fatal_lock);
+    spin_unlock(&fatal_lock);
+    return selftest_fail("taking a held lock again was not caught");
+}
+REGISTER_MANUAL_SELFTEST("fatal-lock-recursion",
+                         selftest_fatal_lock_recursion);
+
+static const char *selftest_fatal_lock_irq(void)
+{
+    unsigned long flags;
+
+    spin_lock(&fatal_lock);     /* interrupts on (after SMP boot) */
+    spin_unlock(&fatal_lock);
+    spin_lock_irqsave(&fatal_lock, flags);  /* and off: debug builds BUG */
+    spin_unlock_irqrestore(&fatal_lock, flags);
+    return selftest_fail("a lock taken with interrupts on and off was not "
+                         "caught");
+}
+REGISTER_MANUAL_SELFTEST("fatal-lock-irq", selftest_fatal_lock_irq);
