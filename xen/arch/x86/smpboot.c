@@ -270,17 +270,21 @@ void __init smp_boot_cpus(void)
     if ( !acpi_madt.nr_cpus )
         printk("SMP: no MADT; running on the boot CPU only\n");
 
-    trampoline_pa = find_trampoline_memory();
-    if ( !trampoline_pa && acpi_madt.nr_cpus > 1 && max > 1 )
+    /* Only when there is an AP to start: low memory is left alone else. */
+    if ( acpi_madt.nr_cpus > 1 && max > 1 )
     {
-        printk(XENLOG_ERR "SMP: no free low memory for the AP trampoline; "
-               "running on the boot CPU only\n");
-        max = 1;
-    }
-    else if ( max > 1 )
-    {
-        trampoline_setup();
-        printk("SMP: AP trampoline at %#lx\n", trampoline_pa);
+        trampoline_pa = find_trampoline_memory();
+        if ( trampoline_pa )
+        {
+            trampoline_setup();
+            printk("SMP: AP trampoline at %#lx\n", trampoline_pa);
+        }
+        else
+        {
+            printk(XENLOG_ERR "SMP: no free low memory for the AP "
+                   "trampoline; running on the boot CPU only\n");
+            max = 1;
+        }
     }
 
     for ( i = 0; i < acpi_madt.nr_cpus; i++ )
