@@ -277,13 +277,12 @@ static void slab_free(void *p)
 
 static void *large_alloc(size_t size)
 {
-    unsigned int order = 0;
+    unsigned int order = get_order_from_bytes(size);
     unsigned long flags;
     void *p;
 
-    while ( (PAGE_SIZE << order) < size )
-        if ( ++order > MAX_ORDER )
-            return NULL;
+    if ( order > MAX_ORDER )
+        return NULL;
     p = alloc_xenheap_pages(order, MEMF_no_scrub);
     if ( !p )
         return NULL;

@@ -22,6 +22,7 @@
 #include <xen/mm.h>
 #include <xen/param.h>
 #include <xen/smp.h>
+#include <xen/time.h>
 #include <xen/vmap.h>
 #include <xen/xmalloc.h>
 
@@ -31,14 +32,6 @@
 
 bool opt_bench;
 boolean_param("bench", opt_bench);
-
-static inline uint64_t rdtsc_ordered(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ __volatile__ ( "lfence; rdtsc" : "=a" (lo), "=d" (hi) :: "memory" );
-    return lo | ((uint64_t)hi << 32);
-}
 
 /* Ticks per 1000 instructions, from a loop of two instructions a turn. */
 static uint64_t calibrate(void)

@@ -112,20 +112,23 @@ static paddr_t __init find_trampoline_memory(void)
     return best;
 }
 
-static void __init poke32(paddr_t pa, uint32_t v)
+/* Writes a trampoline field (never crossing a page: fields are aligned). */
+static void poke(paddr_t pa, const void *v, size_t len)
 {
     uint8_t *p = map_domain_page(maddr_to_mfn(pa));
 
-    memcpy(p + (pa & ~PAGE_MASK), &v, sizeof(v));
+    memcpy(p + (pa & ~PAGE_MASK), v, len);
     unmap_domain_page(p);
+}
+
+static void __init poke32(paddr_t pa, uint32_t v)
+{
+    poke(pa, &v, sizeof(v));
 }
 
 static void __init poke64(paddr_t pa, uint64_t v)
 {
-    uint8_t *p = map_domain_page(maddr_to_mfn(pa));
-
-    memcpy(p + (pa & ~PAGE_MASK), &v, sizeof(v));
-    unmap_domain_page(p);
+    poke(pa, &v, sizeof(v));
 }
 
 /* Copies the trampoline down and builds its page tables. */

@@ -113,11 +113,9 @@ void free_xenheap_pages(void *va, unsigned int order);
 /* Smallest order whose block holds size bytes (0 for 0). */
 static inline unsigned int get_order_from_bytes(unsigned long size)
 {
-    unsigned int order = 0;
-
-    while ( (PAGE_SIZE << order) < size )
-        order++;
-    return order;
+    if ( size <= PAGE_SIZE )
+        return 0;
+    return 64 - __builtin_clzl((size - 1) >> PAGE_SHIFT);
 }
 #define free_xenheap_page(v) free_xenheap_pages(v, 0)
 
