@@ -114,8 +114,15 @@ void on_cpus_idle(const cpumask_t *mask, smp_call_fn fn, void *info)
     if ( cpumask_test_cpu(self, mask) )
         fn(info);
 
+    /*
+     * Keep running this CPU's softirqs meanwhile: the others' work may
+     * depend on them (a timer one of them moved here must still fire).
+     */
     while ( atomic_read(&idle_call.left) )
+    {
+        do_softirq();
         cpu_relax();
+    }
 
     spin_unlock(&idle_call_lock);
 }

@@ -14,7 +14,9 @@
  *
  * on_cpus_idle() runs fn(info) from the idle loop (interrupts on, no
  * locks held) on every online CPU of mask, this one included if it is
- * in mask (run in place), all at once, and returns when all are done.
+ * in mask (run in place), all at once, and returns when all are done;
+ * while it waits, the caller runs its own softirqs (so not from a
+ * softirq handler).
  * That is where work that allocates, maps, flushes or takes locks runs:
  * the concurrent self-tests use it.
  */
