@@ -29,32 +29,6 @@
 #define MSR_X2APIC_ID  (MSR_X2APIC_FIRST + (APIC_ID >> 4))
 #define MSR_X2APIC_LDR (MSR_X2APIC_FIRST + (APIC_LDR >> 4))
 
-/*
- * RDMSR through an exception-table entry: true if it faulted (*val is
- * then left alone). A local copy of the extable self-test's probe, so
- * that no shared header grows a helper only self-tests use.
- */
-static bool rdmsr_faults(uint32_t msr, uint64_t *val)
-{
-    unsigned int faulted = 0;
-    uint32_t lo = 0, hi = 0;
-
-    __asm__ __volatile__ ( "1:  rdmsr\n"
-                           "2:\n"
-                           "    .pushsection .text.fixup, \"ax\", @progbits\n"
-                           "3:  movl $1, %[faulted]\n"
-                           "    jmp 2b\n"
-                           "    .popsection\n"
-                           _ASM_EXTABLE(1b, 3b)
-                           : [faulted] "+r" (faulted), "+a" (lo), "+d" (hi)
-                           : "c" (msr)
-                           : "memory" );
-    if ( !faulted )
-        *val = ((uint64_t)hi << 32) | lo;
-
-    return faulted;
-}
-
 /* What one CPU saw of its own APIC. */
 struct apic_state {
     bool ran;
@@ -77,8 +51,8 @@ static void read_apic_state(void *arg)
     s->cpu = smp_processor_id();
     s->apic_base = rdmsr(MSR_APIC_BASE);
     s->recorded_id = get_cpu_info()->apic_id;
-    s->id_msr_faulted = rdmsr_faults(MSR_X2APIC_ID, &s->id_msr);
-    s->ldr_msr_faulted = rdmsr_faults(MSR_X2APIC_LDR, &s->ldr_msr);
+    s->id_msr_faulted = rdmsr_safe(MSR_X2APIC_ID, &s->id_msr);
+    s->ldr_msr_faulted = rdmsr_safe(MSR_X2APIC_LDR, &s->ldr_msr);
     /* In xAPIC mode the ID is the top byte of the MMIO register. */
     s->id = x2apic_enabled ? (uint32_t)s->id_msr : apic_read(APIC_ID) >> 24;
     s->ran = true;

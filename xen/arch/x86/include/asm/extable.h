@@ -77,6 +77,18 @@ DECLARE_PER_CPU(struct extable_fault, extable_fault_info);
  * write faulted (and was skipped), false if it happened. For self-tests
  * proving that an address is read-only or unmapped.
  */
+/*
+ * The tail of a probing asm statement whose instruction at label 1 may
+ * fault: a fault sets the "faulted" operand to 1 and resumes after it.
+ */
+#define _ASM_PROBE_FIXUP                                                   \
+    "2:\n"                                                                 \
+    "    .pushsection .text.fixup, \"ax\", @progbits\n"                    \
+    "3:  movl $1, %[faulted]\n"                                            \
+    "    jmp 2b\n"                                                         \
+    "    .popsection\n"                                                    \
+    _ASM_EXTABLE(1b, 3b)
+
 /* Reads *p into *val unless that faults; true if it faulted. */
 static inline bool probe_read_u64(const volatile uint64_t *p, uint64_t *val)
 {
@@ -84,12 +96,7 @@ static inline bool probe_read_u64(const volatile uint64_t *p, uint64_t *val)
     uint64_t v = 0;
 
     __asm__ __volatile__ ( "1:  movq %[mem], %[v]\n"
-                           "2:\n"
-                           "    .pushsection .text.fixup, \"ax\", @progbits\n"
-                           "3:  movl $1, %[faulted]\n"
-                           "    jmp 2b\n"
-                           "    .popsection\n"
-                           _ASM_EXTABLE(1b, 3b)
+                           _ASM_PROBE_FIXUP
                            : [faulted] "+r" (faulted), [v] "+r" (v)
                            : [mem] "m" (*p) );
     *val = v;
@@ -102,14 +109,26 @@ static inline bool probe_write(volatile uint64_t *p, uint64_t val)
     unsigned int faulted = 0;
 
     __asm__ __volatile__ ( "1:  movq %[val], %[mem]\n"
-                           "2:\n"
-                           "    .pushsection .text.fixup, \"ax\", @progbits\n"
-                           "3:  movl $1, %[faulted]\n"
-                           "    jmp 2b\n"
-                           "    .popsection\n"
-                           _ASM_EXTABLE(1b, 3b)
+                           _ASM_PROBE_FIXUP
                            : [faulted] "+r" (faulted), [mem] "=m" (*p)
                            : [val] "r" (val) );
+
+    return faulted;
+}
+
+/* RDMSR unless it faults (#GP: no such MSR); *val untouched if it does. */
+static inline bool rdmsr_safe(uint32_t msr, uint64_t *val)
+{
+    unsigned int faulted = 0;
+    uint32_t lo = 0, hi = 0;
+
+    __asm__ __volatile__ ( "1:  rdmsr\n"
+                           _ASM_PROBE_FIXUP
+                           : [faulted] "+r" (faulted), "+a" (lo), "+d" (hi)
+                           : "c" (msr)
+                           : "memory" );
+    if ( !faulted )
+        *val = ((uint64_t)hi << 32) | lo;
 
     return faulted;
 }
