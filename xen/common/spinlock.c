@@ -4,7 +4,9 @@
  * debug checks described in xen/spinlock.h.
  */
 #include <asm/smp.h>
+#include <xen/flushtlb.h>
 #include <xen/lib.h>
+#include <xen/percpu.h>
 #include <xen/spinlock.h>
 
 #define RW_WRITER 0x80000000U
@@ -56,6 +58,48 @@ static inline void check_irq_rule(struct lock_debug *d, bool try,
 static inline void check_not_mine(const spinlock_t *l) {}
 #endif
 
+#ifdef CONFIG_DEBUG
+/* Locks (spin, read or write) this CPU holds: see spin_assert_none_held(). */
+static DEFINE_PER_CPU(unsigned int, locks_held);
+
+static void held_inc(void)
+{
+    this_cpu(locks_held)++;
+}
+
+static void held_dec(void)
+{
+    ASSERT(this_cpu(locks_held));
+    this_cpu(locks_held)--;
+}
+
+void spin_assert_none_held(const char *what)
+{
+    if ( likely(!this_cpu(locks_held)) )
+        return;
+    printk(XENLOG_ERR "CPU%u: %s with %u lock(s) held\n", smp_processor_id(),
+           what, this_cpu(locks_held));
+    BUG();
+}
+#else
+static inline void held_inc(void) {}
+static inline void held_dec(void) {}
+#endif
+
+/*
+ * One step of a wait for a lock. A waiter with interrupts off cannot take
+ * the shootdown IPI, yet the holder may be waiting for exactly that
+ * CPU's acknowledgement (a page-table change that frees a table, an
+ * allocation that flushes stale frames): so it serves shootdowns itself,
+ * and no lock can deadlock against a TLB flush.
+ */
+static void wait_step(void)
+{
+    cpu_relax();
+    if ( !local_irq_is_enabled() )
+        flush_serve_pending();
+}
+
 static void wait_report(const spinlock_t *l, unsigned long *spins)
 {
     if ( IS_ENABLED(CONFIG_DEBUG) && ++*spins == (1UL << 31) )
@@ -67,6 +111,7 @@ static void wait_report(const spinlock_t *l, unsigned long *spins)
 static void got_lock(spinlock_t *l)
 {
     write_atomic(&l->owner, smp_processor_id());
+    held_inc();
 }
 
 void spin_lock(spinlock_t *l)
@@ -83,7 +128,7 @@ void spin_lock(spinlock_t *l)
     ticket = arch_fetch_and_add(&l->tickets.head_tail, 1U << 16) >> 16;
     while ( read_atomic(&l->tickets.head) != ticket )
     {
-        cpu_relax();
+        wait_step();
         wait_report(l, &spins);
     }
     got_lock(l);
@@ -92,6 +137,7 @@ void spin_lock(spinlock_t *l)
 void spin_unlock(spinlock_t *l)
 {
     ASSERT(read_atomic(&l->owner) == smp_processor_id());
+    held_dec();
     write_atomic(&l->owner, SPINLOCK_NO_CPU);
     /*
      * Only the holder writes head. Stores are not reordered with earlier
@@ -162,12 +208,15 @@ void read_lock(rwlock_t *l)
     for ( ;; )
     {
         if ( !(arch_fetch_and_add(&l->cnts, 1) & RW_WRITER) )
+        {
+            held_inc();
             return;
+        }
         /* A writer holds or waits: step back so that it can go first. */
         arch_fetch_and_add(&l->cnts, -1);
         while ( read_atomic(&l->cnts) & RW_WRITER )
         {
-            cpu_relax();
+            wait_step();
             wait_report(&l->writer, &spins);
         }
     }
@@ -176,6 +225,7 @@ void read_lock(rwlock_t *l)
 void read_unlock(rwlock_t *l)
 {
     ASSERT(read_atomic(&l->cnts) & ~RW_WRITER);
+    held_dec();
     arch_fetch_and_add(&l->cnts, -1);
 }
 
@@ -190,7 +240,7 @@ void write_lock(rwlock_t *l)
     __atomic_fetch_or(&l->cnts, RW_WRITER, __ATOMIC_SEQ_CST);
     while ( read_atomic(&l->cnts) != RW_WRITER )
     {
-        cpu_relax();
+        wait_step();
         wait_report(&l->writer, &spins);
     }
 }

@@ -37,10 +37,16 @@ static bool flush_all_due;
 
 bool tlbflush_needed(unsigned int cpu, uint32_t stamp)
 {
+    /*
+     * The CPU's time first: read the other way round, a flush in between
+     * would leave its time ahead of "now", and the unsigned age would
+     * wrap to huge (an over-flush, or a false alarm in a debug check).
+     */
+    uint32_t flushed = read_atomic(&per_cpu(tlbflush_time, cpu));
     uint32_t now = tlbflush_current_time();
 
     /* Flushed at or before the stamp: as old as it, or older. */
-    return now - read_atomic(&per_cpu(tlbflush_time, cpu)) >= now - stamp;
+    return now - flushed >= now - stamp;
 }
 
 void tlbflush_filter(cpumask_t *mask, uint32_t stamp)
@@ -93,6 +99,13 @@ static void serve_flush_requests(void)
         this_cpu(tlb_shootdowns_served)++;
         atomic_dec(&r->acks);
     }
+}
+
+void flush_serve_pending(void)
+{
+    ASSERT(!local_irq_is_enabled());
+    if ( unlikely(!cpumask_empty(&this_cpu(flush_from))) )
+        serve_flush_requests();
 }
 
 static void invalidate_interrupt(struct cpu_user_regs *regs)
@@ -152,16 +165,41 @@ void flush_stale_tlbs(uint32_t stamp)
         flush_tlb_mask(&mask);
 }
 
+/*
+ * Raises a frame's stamp to now unless it is newer already: two CPUs
+ * unmapping the same frame at once must leave the later time, or a CPU
+ * that flushed between the two would be taken for clean.
+ */
+static void stamp_frame(struct page_info *pg, uint32_t now)
+{
+    uint32_t old = read_atomic(&pg->tlbflush_timestamp);
+
+    while ( !(pg->count_info & PGC_need_tlbflush) ||
+            (int32_t)(now - old) > 0 )
+    {
+        uint32_t seen = cmpxchg(&pg->tlbflush_timestamp, old, now);
+
+        if ( seen == old )
+            break;
+        old = seen;
+    }
+    /* Set after the stamp: a reader that sees the flag sees the stamp. */
+    __atomic_fetch_or(&pg->count_info, PGC_need_tlbflush, __ATOMIC_SEQ_CST);
+}
+
 void mark_frames_stale(struct page_info *pg, unsigned long nr)
 {
-    uint32_t now = tlbflush_current_time();
     unsigned long i;
+    uint32_t now;
 
+    /*
+     * The clock is read after the caller's PTE writes are visible: a CPU
+     * whose flush time is later than the stamp flushed after they were.
+     */
+    smp_mb();
+    now = tlbflush_current_time();
     for ( i = 0; i < nr; i++ )
-    {
-        pg[i].tlbflush_timestamp = now;
-        pg[i].count_info |= PGC_need_tlbflush;
-    }
+        stamp_frame(&pg[i], now);
 }
 
 void flush_area_others(unsigned long va, unsigned long pages)

@@ -33,6 +33,12 @@ void on_selected_cpus(const cpumask_t *mask, smp_call_fn fn, void *info,
     bool here;
 
     ASSERT(local_irq_is_enabled());
+    /*
+     * A CPU spinning with interrupts off on a lock this one held would
+     * never take the call (shootdowns are served while spinning, calls
+     * are not).
+     */
+    spin_assert_none_held("on_selected_cpus()");
     spin_lock(&call_lock);
 
     cpumask_and(&call_data.selected, mask, &cpu_online_map);

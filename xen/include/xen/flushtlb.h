@@ -47,8 +47,10 @@ void tlbflush_filter(cpumask_t *mask, uint32_t stamp);
 void flush_stale_tlbs(uint32_t stamp);
 
 /*
- * Marks frames that a lazy unmap has just left possibly cached in other
- * CPUs' TLBs, before they are freed (the caller owns them).
+ * Marks frames that an unmap has just left possibly cached in other
+ * CPUs' TLBs (call it after the PTEs are cleared): whoever frees them
+ * later, the heap flushes those CPUs before handing them out again.
+ * Atomic: other CPUs may be stamping the same frames.
  */
 struct page_info;
 void mark_frames_stale(struct page_info *pg, unsigned long nr);
@@ -59,6 +61,12 @@ void flush_area_mask(const cpumask_t *mask, unsigned long va,
 void flush_tlb_all(void);
 /* Every online CPU but this one (this one was flushed by the caller). */
 void flush_area_others(unsigned long va, unsigned long pages);
+
+/*
+ * Interrupts off: serves the shootdown requests other CPUs have sent this
+ * one (the lock wait loops call it, see xen/spinlock.h).
+ */
+void flush_serve_pending(void);
 
 /* This CPU only: a full flush (advances the clock) or a range. */
 void flush_tlb_local(void);

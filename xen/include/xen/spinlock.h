@@ -16,7 +16,12 @@
  *  - a CPU never takes a lock it holds (recursion), and only the holder
  *    releases it;
  *  - a lock waited on for about 2^31 spins is reported (once), naming
- *    the holder, instead of hanging silently.
+ *    the holder, instead of hanging silently;
+ *  - nothing waits for another CPU's function call (on_selected_cpus())
+ *    while holding a lock: spin_assert_none_held() BUGs.
+ * Waiting for TLB shootdowns under a lock is allowed: a CPU that spins on
+ * a lock with interrupts off serves the shootdown requests aimed at it
+ * while it spins, so the holder's wait always ends.
  * Until spin_debug_enable() the boot CPU runs alone with interrupts off,
  * so the interrupt rule would only catch boot-time noise.
  *
@@ -121,5 +126,12 @@ bool rw_is_write_locked(const rwlock_t *l);
 
 /* From here on, debug builds check the rules above (after SMP boot). */
 void spin_debug_enable(void);
+
+/* Debug builds: BUG (naming what) if this CPU holds any lock. */
+#ifdef CONFIG_DEBUG
+void spin_assert_none_held(const char *what);
+#else
+static inline void spin_assert_none_held(const char *what) {}
+#endif
 
 #endif /* XEN_SPINLOCK_H */
