@@ -511,13 +511,14 @@ static const char *selftest_vmap(void)
 
     /*
      * Bitmap pages are never given back, nor are the xenheap tracking
-     * arrays' pages (the xenheap probe may have grown them), nor the page
-     * tables mapping either; everything else must be.
+     * arrays' pages (the xenheap probe may have grown them), nor page
+     * tables of the vmap and xenheap regions (kept once made); everything
+     * else must be.
      */
     bm = bitmap_pages() - bm0;
     tr = (pg2virt_bytes - tr0) >> PAGE_SHIFT;
     pt = xen_pagetable_pages - pt0;
-    if ( mm_free_frames() + bm + tr + pt != free0 || (!bm && !tr && pt) )
+    if ( mm_free_frames() + bm + tr + pt != free0 )
         return selftest_fail("heap: %lu free frames, %lu before; bitmap "
                              "pages +%lu, tracking pages +%lu, page tables "
                              "+%lu", mm_free_frames(), free0, bm, tr,

@@ -127,11 +127,14 @@ static inline unsigned int get_order_from_bytes(unsigned long size)
  * 1 GiB and 2 MiB pages where alignment and length allow and splitting
  * superpages where they do not. modify_xen_mappings changes the flags of
  * what is mapped in [s, e) (present mappings only); destroy_xen_mappings
- * unmaps [s, e), freeing page-table pages left empty. s and e page
- * aligned. All return 0 or -ENOMEM (page-table allocation failed; what
- * was done stays done). This CPU's TLB is flushed for the range; other
- * CPUs are the caller's business (M3). Page-table pages come from
- * alloc_xen_pagetable() and are touched only through the mapcache.
+ * unmaps [s, e), freeing page-table pages left empty (except in the vmap
+ * and xenheap regions, which keep theirs). s and e page aligned. All
+ * return 0 or -ENOMEM (page-table allocation failed; what was done stays
+ * done). TLBs: map_pages_to_xen and modify_xen_mappings flush every CPU
+ * for what they replaced; destroy_xen_mappings flushes this CPU, other
+ * CPUs being the caller's business (vmap batches them); a freed table
+ * is flushed from every CPU before it is freed. Page-table pages come
+ * from the domheap and are touched only through the mapcache.
  */
 int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
                      unsigned long flags);

@@ -22,8 +22,28 @@
  * will carry copies of them in their own L4 tables.
  *
  * One lock (xen_pt_lock, interrupt-safe, since xenheap allocations may
- * come from interrupt handlers) covers every change to the tables and
- * the page-table cache; it nests outside the heap lock.
+ * come from interrupt handlers) covers every change to the tables; it
+ * nests outside the heap lock.
+ *
+ * TLBs and paging-structure caches. A change is made under the lock and
+ * flushed after it is dropped, by what it did:
+ *  - a new mapping where nothing was present needs no flush (no CPU
+ *    caches a non-present entry);
+ *  - a present leaf replaced, or a superpage split, is flushed for the
+ *    range on every CPU (modify_xen_mappings() likewise);
+ *  - a table unhooked (a merge into a superpage, a table emptied by a
+ *    destroy, a table replaced by a superpage) may still be walked
+ *    through other CPUs' paging-structure caches, so every CPU flushes
+ *    everything, and only then is the table page freed: until that
+ *    flush it stays a page table, never reused and never scrubbed (a
+ *    stale walk of a scrubbed page would fault, of a reused one would
+ *    translate through someone else's data);
+ *  - destroy_xen_mappings() flushes the range on this CPU only; other
+ *    CPUs are the caller's business (vmap batches them, xen/vmap.h).
+ * Tables in the vmap and xenheap regions are kept when a destroy empties
+ * them: vmap reuses its addresses all the time, and a table freed there
+ * would cost an all-CPU flush on every unmap, defeating lazy vunmap
+ * (4 KiB of L1 per 2 MiB of address space ever used).
  */
 #include <asm/config.h>
 #include <asm/mm.h>
@@ -52,17 +72,18 @@ bool mm_heap_ready;
 /* Page-table pages allocated (and not freed) by the hypervisor. */
 unsigned long xen_pagetable_pages;
 
-/*
- * Emptied page-table pages kept for reuse. A table is freed empty when
- * its last mapping goes, which vmap does all the time (one L1 serves
- * 2 MiB of addresses); it is all zeros already, so keeping it saves the
- * heap's scrub on free and the zeroing on the next allocation: two
- * thirds of a one-page vmap+vunmap. Bounded, so memory is not hoarded.
- */
-#define PT_CACHE_MAX 16
-static mfn_t pt_cache[PT_CACHE_MAX];
 static DEFINE_SPINLOCK(xen_pt_lock);
-unsigned long xen_pagetable_cached;
+
+/*
+ * What one change under the lock did, for the flush after it: tables
+ * unhooked wait in retired (chained through page_info.list.next) until
+ * every CPU has flushed.
+ */
+struct pt_change {
+    bool replaced;                  /* a present leaf or superpage changed */
+    bool unhooked;                  /* a table was taken out of the tree */
+    struct page_info *retired;      /* heap tables to free after the flush */
+};
 
 bool cpu_has_page1gb;
 
@@ -86,13 +107,6 @@ static mfn_t alloc_xen_pagetable(void)
     mfn_t mfn;
     void *p;
 
-    if ( xen_pagetable_cached )
-    {
-        mfn = pt_cache[--xen_pagetable_cached];
-        xen_pagetable_pages++;
-        return mfn;
-    }
-
     if ( mm_heap_ready )
     {
         struct page_info *pg = alloc_domheap_page(0);
@@ -100,7 +114,7 @@ static mfn_t alloc_xen_pagetable(void)
         if ( !pg )
             return INVALID_MFN;
         pg->count_info |= PGC_pagetable;
-        xen_pagetable_pages++;
+        arch_fetch_and_add(&xen_pagetable_pages, 1);
         return page_to_mfn(pg); /* the heap zeroes what it hands out */
     }
 
@@ -110,7 +124,7 @@ static mfn_t alloc_xen_pagetable(void)
     p = map_domain_page(mfn);
     memset(p, 0, PAGE_SIZE);
     unmap_domain_page(p);
-    xen_pagetable_pages++;
+    arch_fetch_and_add(&xen_pagetable_pages, 1);
 
     return mfn;
 }
@@ -127,46 +141,81 @@ mfn_t alloc_xen_pagetable_page(void)
     return mfn;
 }
 
-#ifdef CONFIG_DEBUG
-static bool pagetable_is_zero(mfn_t mfn)
+/*
+ * Only heap tables ever leave the tree: tables in the image (built by
+ * head.S, some of them written directly, like the mapcache's first L1)
+ * and from the boot allocator stay where they are, even when empty or
+ * uniform.
+ */
+static bool table_may_go(mfn_t mfn)
 {
-    const pgentry_t *t = map_domain_page(mfn);
-    unsigned int i;
-
-    for ( i = 0; i < PAGETABLE_ENTRIES && !t[i]; i++ )
-        continue;
-    unmap_domain_page(t);
-
-    return i == PAGETABLE_ENTRIES;
+    return !mfn_in_image(mfn) && mfn_valid(mfn) &&
+           (mfn_to_page(mfn)->count_info & PGC_pagetable);
 }
-#endif
 
 /*
- * Tables in the image (built by head.S) are never freed; tables from the
- * boot allocator are not heap pages and stay too. A table freed empty
- * (all zeros) may go to the cache instead of the heap.
+ * A table just unhooked: a heap table waits in chg->retired for the
+ * flush; another (a superpage mapped over a boot-time table) is left
+ * unused, never freed.
  */
-static void free_xen_pagetable(mfn_t mfn, bool empty)
+static void retire_xen_pagetable(mfn_t mfn, struct pt_change *chg)
 {
     struct page_info *pg;
 
-    if ( mfn_in_image(mfn) || !mfn_valid(mfn) )
+    chg->unhooked = true;
+    if ( !table_may_go(mfn) )
         return;
     pg = mfn_to_page(mfn);
-    if ( !(pg->count_info & PGC_pagetable) )
-        return;
-    if ( empty && xen_pagetable_cached < PT_CACHE_MAX )
+    pg->list.next = chg->retired;
+    chg->retired = pg;
+}
+
+/*
+ * After the lock is dropped: the flush that the change needs (see the
+ * top of the file), then the retired tables go back to the heap.
+ */
+static void finish_change(struct pt_change *chg, unsigned long s,
+                          unsigned long e, bool local_only)
+{
+    uint32_t unhooked_at = tlbflush_current_time();
+    struct page_info *pg, *next;
+    unsigned long freed = 0;
+    cpumask_t self;
+
+    if ( chg->unhooked )
+        flush_tlb_all();
+    else if ( chg->replaced && !local_only )
+        flush_area_mask(&cpu_online_map, s, (e - s) >> PAGE_SHIFT);
+    else if ( chg->replaced )
     {
-#ifdef CONFIG_DEBUG
-        ASSERT(pagetable_is_zero(mfn));
-#endif
-        pt_cache[xen_pagetable_cached++] = mfn;
-        xen_pagetable_pages--;
-        return;
+        cpumask_clear(&self);
+        cpumask_set_cpu(smp_processor_id(), &self);
+        flush_area_mask(&self, s, (e - s) >> PAGE_SHIFT);
     }
-    pg->count_info &= ~PGC_pagetable;
-    xen_pagetable_pages--;
-    free_domheap_page(pg);
+
+    for ( pg = chg->retired; pg; pg = next, freed++ )
+    {
+        next = pg->list.next;
+#ifdef CONFIG_DEBUG
+        {
+            unsigned int cpu;
+
+            /* The invariant this file exists to keep: flushed, then freed. */
+            for_each_online_cpu ( cpu )
+                if ( tlbflush_needed(cpu, unhooked_at) )
+                {
+                    printk(XENLOG_ERR "page table %#lx freed before CPU%u "
+                           "flushed it\n", mfn_x(page_to_mfn(pg)), cpu);
+                    BUG();
+                }
+        }
+#endif
+        pg->list.next = NULL;
+        pg->count_info &= ~PGC_pagetable;
+        free_domheap_page(pg);
+    }
+    if ( freed )
+        arch_fetch_and_add(&xen_pagetable_pages, -freed);
 }
 
 static pgentry_t *map_xen_pagetable(mfn_t mfn)
@@ -189,8 +238,9 @@ static bool is_table(pgentry_t e, unsigned int level)
     return (e & _PAGE_PRESENT) && (level == 1 ? false : !(e & _PAGE_PSE));
 }
 
-/* Frees a table and, below level 2, nothing; at level 3, its L1s too. */
-static void free_table_tree(mfn_t mfn, unsigned int level)
+/* Retires an unhooked table and, at level 3, its L1s too. */
+static void retire_table_tree(mfn_t mfn, unsigned int level,
+                              struct pt_change *chg)
 {
     if ( level > 2 )
     {
@@ -199,10 +249,10 @@ static void free_table_tree(mfn_t mfn, unsigned int level)
 
         for ( i = 0; i < PAGETABLE_ENTRIES; i++ )
             if ( is_table(t[i], level - 1) )
-                free_table_tree(entry_mfn(t[i]), level - 1);
+                retire_table_tree(entry_mfn(t[i]), level - 1, chg);
         unmap_xen_pagetable(t);
     }
-    free_xen_pagetable(mfn, false);
+    retire_xen_pagetable(mfn, chg);
 }
 
 /* ------------------------------------------------------------------------
@@ -213,7 +263,8 @@ static void free_table_tree(mfn_t mfn, unsigned int level)
  * Splits the superpage in *pe (an L3 or L2 entry) into a new table of
  * 512 entries that map the same frames with the same flags.
  */
-static mfn_t split_superpage(pgentry_t *pe, unsigned int level)
+static mfn_t split_superpage(pgentry_t *pe, unsigned int level,
+                             struct pt_change *chg)
 {
     pgentry_t e = *pe, flags = e & ~PTE_ADDR_MASK, *t;
     unsigned long step = level == 3 ? L2_SPAN : L1_SPAN;
@@ -231,6 +282,8 @@ static mfn_t split_superpage(pgentry_t *pe, unsigned int level)
         t[i] = ((e & PTE_ADDR_MASK) + i * step) | flags;
     unmap_xen_pagetable(t);
     *pe = mfn_to_maddr(mfn) | TABLE_FLAGS;
+    /* An entry that mapped a page now references a table. */
+    chg->replaced = true;
 
     return mfn;
 }
@@ -239,14 +292,15 @@ static mfn_t split_superpage(pgentry_t *pe, unsigned int level)
  * The table below *pe (an entry at level 4, 3 or 2), created empty or
  * split from a superpage if need be. INVALID_MFN if out of memory.
  */
-static mfn_t next_table(pgentry_t *pe, unsigned int level)
+static mfn_t next_table(pgentry_t *pe, unsigned int level,
+                        struct pt_change *chg)
 {
     mfn_t mfn;
 
     if ( is_table(*pe, level) )
         return entry_mfn(*pe);
     if ( *pe & _PAGE_PRESENT )
-        return split_superpage(pe, level);
+        return split_superpage(pe, level, chg);
 
     mfn = alloc_xen_pagetable();
     if ( !mfn_eq(mfn, INVALID_MFN) )
@@ -268,6 +322,8 @@ static bool try_merge(pgentry_t *pe, unsigned int level, const pgentry_t *t)
     unsigned int i;
 
     if ( level == 3 && !cpu_has_page1gb )
+        return false;
+    if ( !table_may_go(maddr_to_mfn(*pe & PTE_ADDR_MASK)) )
         return false;
     if ( !(first & _PAGE_PRESENT) || ((first & PTE_ADDR_MASK) & (span - 1)) ||
          (level == 3 && !(first & _PAGE_PSE)) ||
@@ -292,34 +348,6 @@ static bool table_is_empty(const pgentry_t *t)
     return true;
 }
 
-/*
- * whole: page-table pages were freed or superpages changed, which every
- * CPU's paging-structure caches may hold, so all CPUs flush everything.
- * everywhere: present entries changed (modify_xen_mappings), so all CPUs
- * flush the range. Otherwise only this CPU: new mappings need no flush
- * elsewhere, and destroy_xen_mappings' callers decide when other CPUs
- * flush (vmap batches them; see xen/vmap.h).
- */
-static void flush_range(unsigned long s, unsigned long e, bool whole,
-                        bool everywhere)
-{
-    cpumask_t self;
-
-    if ( whole )
-    {
-        flush_tlb_all();
-        return;
-    }
-    if ( everywhere )
-    {
-        flush_area_mask(&cpu_online_map, s, (e - s) >> PAGE_SHIFT);
-        return;
-    }
-    cpumask_clear(&self);
-    cpumask_set_cpu(smp_processor_id(), &self);
-    flush_area_mask(&self, s, (e - s) >> PAGE_SHIFT);
-}
-
 /* Can [virt, +nr pages) -> mfn start with a leaf of size span here? */
 static bool fits(unsigned long virt, mfn_t mfn, unsigned long nr,
                  unsigned long span)
@@ -335,22 +363,24 @@ static bool fits(unsigned long virt, mfn_t mfn, unsigned long nr,
 
 /* Maps within one L2 slot with 4 KiB pages; returns pages done or 0. */
 static unsigned long map_l1(pgentry_t *pl2e, unsigned long virt, mfn_t mfn,
-                            unsigned long nr, pgentry_t flags, bool *flush_all)
+                            unsigned long nr, pgentry_t flags,
+                            struct pt_change *chg)
 {
     unsigned int i = l1_table_offset(virt), n = 0;
-    mfn_t l1mfn = next_table(pl2e, 2);
+    mfn_t l1mfn = next_table(pl2e, 2, chg);
     pgentry_t *l1t;
 
     if ( mfn_eq(l1mfn, INVALID_MFN) )
         return 0;
     l1t = map_xen_pagetable(l1mfn);
     for ( ; i < PAGETABLE_ENTRIES && n < nr; i++, n++ )
-        l1t[i] = mfn_to_maddr(mfn_add(mfn, n)) | flags;
-    if ( try_merge(pl2e, 2, l1t) )
     {
-        free_xen_pagetable(l1mfn, false);
-        *flush_all = true;
+        if ( l1t[i] & _PAGE_PRESENT )
+            chg->replaced = true;
+        l1t[i] = mfn_to_maddr(mfn_add(mfn, n)) | flags;
     }
+    if ( try_merge(pl2e, 2, l1t) )
+        retire_xen_pagetable(l1mfn, chg);
     unmap_xen_pagetable(l1t);
 
     return n;
@@ -358,9 +388,10 @@ static unsigned long map_l1(pgentry_t *pl2e, unsigned long virt, mfn_t mfn,
 
 /* Maps within one L3 slot; returns pages done or 0. */
 static unsigned long map_l2(pgentry_t *pl3e, unsigned long virt, mfn_t mfn,
-                            unsigned long nr, pgentry_t flags, bool *flush_all)
+                            unsigned long nr, pgentry_t flags,
+                            struct pt_change *chg)
 {
-    mfn_t l2mfn = next_table(pl3e, 3);
+    mfn_t l2mfn = next_table(pl3e, 3, chg);
     pgentry_t *l2t, *pl2e, old;
     unsigned long done;
 
@@ -374,20 +405,16 @@ static unsigned long map_l2(pgentry_t *pl3e, unsigned long virt, mfn_t mfn,
         old = *pl2e;
         *pl2e = mfn_to_maddr(mfn) | flags | _PAGE_PSE;
         if ( is_table(old, 2) )
-        {
-            free_table_tree(entry_mfn(old), 2);
-            *flush_all = true;
-        }
+            retire_table_tree(entry_mfn(old), 2, chg);
+        else if ( old & _PAGE_PRESENT )
+            chg->replaced = true;
         done = L2_SPAN >> PAGE_SHIFT;
     }
     else
-        done = map_l1(pl2e, virt, mfn, nr, flags, flush_all);
+        done = map_l1(pl2e, virt, mfn, nr, flags, chg);
 
     if ( done && try_merge(pl3e, 3, l2t) )
-    {
-        free_xen_pagetable(l2mfn, false);
-        *flush_all = true;
-    }
+        retire_xen_pagetable(l2mfn, chg);
     unmap_xen_pagetable(l2t);
 
     return done;
@@ -397,7 +424,7 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
                      unsigned long flags)
 {
     unsigned long s = virt, done, irqfl;
-    bool flush_all = false;
+    struct pt_change chg = { 0 };
     int rc = 0;
 
     ASSERT(!(virt & ~PAGE_MASK));
@@ -411,7 +438,7 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
                 nr -= done )
     {
         pgentry_t *pl4e = &idle_pg_table[l4_table_offset(virt)];
-        mfn_t l3mfn = next_table(pl4e, 4);
+        mfn_t l3mfn = next_table(pl4e, 4, &chg);
         pgentry_t *l3t, *pl3e, old;
 
         if ( mfn_eq(l3mfn, INVALID_MFN) )
@@ -427,14 +454,13 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
             old = *pl3e;
             *pl3e = mfn_to_maddr(mfn) | flags | _PAGE_PSE;
             if ( is_table(old, 3) )
-            {
-                free_table_tree(entry_mfn(old), 3);
-                flush_all = true;
-            }
+                retire_table_tree(entry_mfn(old), 3, &chg);
+            else if ( old & _PAGE_PRESENT )
+                chg.replaced = true;
             done = L3_SPAN >> PAGE_SHIFT;
         }
         else
-            done = map_l2(pl3e, virt, mfn, nr, flags, &flush_all);
+            done = map_l2(pl3e, virt, mfn, nr, flags, &chg);
         unmap_xen_pagetable(l3t);
 
         if ( !done )
@@ -444,9 +470,8 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
         }
     }
 
-    /* Never wait for other CPUs under a lock they may spin on, IRQs off. */
     spin_unlock_irqrestore(&xen_pt_lock, irqfl);
-    flush_range(s, virt, flush_all, false);
+    finish_change(&chg, s, virt, false);
     return rc;
 }
 
@@ -458,9 +483,16 @@ struct range_op {
     unsigned long s, e;
     bool destroy;           /* else: set flags */
     pgentry_t flags;
-    bool flush_all;
+    struct pt_change chg;
     int rc;
 };
+
+/* Tables a destroy empties here stay (see the top of the file). */
+static bool keeps_empty_tables(unsigned long va)
+{
+    return (va >= VMAP_VIRT_START && va < VMAP_VIRT_END) ||
+           (va >= XENHEAP_VIRT_START && va < XENHEAP_VIRT_END);
+}
 
 static pgentry_t changed(const struct range_op *op, pgentry_t e, bool leaf_pse)
 {
@@ -484,7 +516,7 @@ static bool covers(const struct range_op *op, unsigned long va,
 static pgentry_t *op_table(struct range_op *op, pgentry_t *pe,
                            unsigned int level, mfn_t *mfn)
 {
-    *mfn = next_table(pe, level);
+    *mfn = next_table(pe, level, &op->chg);
     if ( mfn_eq(*mfn, INVALID_MFN) )
     {
         op->rc = -ENOMEM;
@@ -499,14 +531,16 @@ static pgentry_t *op_table(struct range_op *op, pgentry_t *pe,
  * modify merges it into a superpage if it is now uniform. Unmaps t.
  */
 static void op_table_done(struct range_op *op, pgentry_t *pe,
-                          unsigned int level, pgentry_t *t, mfn_t mfn)
+                          unsigned int level, pgentry_t *t, mfn_t mfn,
+                          unsigned long va)
 {
-    if ( op->destroy ? table_is_empty(t) : try_merge(pe, level, t) )
+    if ( op->destroy ? !keeps_empty_tables(va) && table_may_go(mfn) &&
+                       table_is_empty(t)
+                     : try_merge(pe, level, t) )
     {
         if ( op->destroy )
             *pe = 0;
-        free_xen_pagetable(mfn, op->destroy);
-        op->flush_all = true;
+        retire_xen_pagetable(mfn, &op->chg);
     }
     unmap_xen_pagetable(t);
 }
@@ -522,8 +556,14 @@ static unsigned long change_l1(struct range_op *op, pgentry_t *pl2e,
     if ( !l1t )
         return op->e;
     for ( ; va < end; va += PAGE_SIZE )
-        l1t[l1_table_offset(va)] = changed(op, l1t[l1_table_offset(va)], false);
-    op_table_done(op, pl2e, 2, l1t, l1mfn);
+    {
+        pgentry_t *pl1e = &l1t[l1_table_offset(va)];
+
+        if ( *pl1e & _PAGE_PRESENT )
+            op->chg.replaced = true;
+        *pl1e = changed(op, *pl1e, false);
+    }
+    op_table_done(op, pl2e, 2, l1t, l1mfn, end - 1);
 
     return end;
 }
@@ -547,13 +587,14 @@ static unsigned long change_l2(struct range_op *op, pgentry_t *pl3e,
         else if ( (*pl2e & _PAGE_PSE) && covers(op, va, L2_SPAN) )
         {
             *pl2e = changed(op, *pl2e, true);
+            op->chg.replaced = true;
             va += L2_SPAN;
         }
         else
             va = change_l1(op, pl2e, va);
     }
 
-    op_table_done(op, pl3e, 3, l2t, l2mfn);
+    op_table_done(op, pl3e, 3, l2t, l2mfn, end - 1);
 
     return end;
 }
@@ -585,6 +626,7 @@ static int change_range(struct range_op *op)
             else if ( (*pl3e & _PAGE_PSE) && covers(op, va, L3_SPAN) )
             {
                 *pl3e = changed(op, *pl3e, true);
+                op->chg.replaced = true;
                 va += L3_SPAN;
             }
             else
@@ -595,7 +637,8 @@ static int change_range(struct range_op *op)
     }
 
     spin_unlock_irqrestore(&xen_pt_lock, irqfl);
-    flush_range(op->s, op->e, op->flush_all, !op->destroy);
+    /* Removed leaves: this CPU; other CPUs are the caller's (vmap). */
+    finish_change(&op->chg, op->s, op->e, op->destroy);
     return op->rc;
 }
 
@@ -661,6 +704,7 @@ pgentry_t xen_pagetable_lookup(unsigned long va, unsigned int *level)
 void __init xen_pagetables_init(void)
 {
     uint32_t eax, ebx, ecx, edx;
+    struct pt_change chg = { 0 };
     unsigned int slot;
 
     cpuid(0x80000000, &eax, &ebx, &ecx, &edx);
@@ -673,6 +717,7 @@ void __init xen_pagetables_init(void)
     /* Fix every L4 entry of the hypervisor's slots now, for good. */
     for ( slot = l4_table_offset(HYPERVISOR_VIRT_START);
           slot <= l4_table_offset(HYPERVISOR_VIRT_END - 1); slot++ )
-        if ( mfn_eq(next_table(&idle_pg_table[slot], 4), INVALID_MFN) )
+        if ( mfn_eq(next_table(&idle_pg_table[slot], 4, &chg),
+                    INVALID_MFN) )
             panic("out of memory for the hypervisor's L3 tables");
 }

@@ -92,18 +92,16 @@ mfn_t alloc_xen_pagetable_page(void);
 
 /* Set once the heap serves page tables (after end_boot_allocator()). */
 extern bool mm_heap_ready;
-/* Hypervisor page-table pages in use, boot and heap ones together. */
-extern unsigned long xen_pagetable_pages;
-/* Emptied page-table pages kept for reuse (at most 16). */
-extern unsigned long xen_pagetable_cached;
-
 /*
- * Free frames counting the page-table cache: what stays constant across
- * balanced allocation and freeing, which is what the self-tests compare.
+ * Hypervisor page-table pages in use, boot and heap ones together (the
+ * tables of the vmap and xenheap regions stay once made).
  */
+extern unsigned long xen_pagetable_pages;
+
+/* Free frames: what the self-tests compare across balanced work. */
 static inline unsigned long mm_free_frames(void)
 {
-    return avail_domheap_pages() + xen_pagetable_cached;
+    return avail_domheap_pages();
 }
 /* The CPU offers 1 GiB pages (map_pages_to_xen uses them). */
 extern bool cpu_has_page1gb;
