@@ -592,6 +592,120 @@ static int unmap_range(unsigned long s, unsigned long e)
     return 0;
 }
 
+/*
+ * Unmapping works in pieces of up to this many runs of contiguous frames,
+ * found from the page tables before they are unmapped. Each piece is
+ * unmapped and flushed as a whole before its frames are stamped (and,
+ * for vfree(), freed).
+ */
+#define UNMAP_RUNS 32
+
+struct frame_run {
+    mfn_t mfn;
+    unsigned long nr;
+};
+
+/* The frame mapped at va, and in *left the pages its leaf maps from va. */
+static mfn_t mapped_frame(unsigned long va, unsigned long *left)
+{
+    unsigned int level = 0;
+    pgentry_t e = xen_pagetable_lookup(va, &level);
+    unsigned long span, idx;
+
+    if ( !(e & _PAGE_PRESENT) || level < 1 || level > 3 )
+        return INVALID_MFN;
+
+    span = 1UL << (9 * (level - 1));
+    idx = (va >> PAGE_SHIFT) & (span - 1);
+    *left = span - idx;
+    /* Superpage entries keep PAT in bit 12: align the address to the leaf. */
+    e &= PTE_ADDR_MASK & ~((span << PAGE_SHIFT) - 1);
+
+    return mfn_add(maddr_to_mfn(e), idx);
+}
+
+/*
+ * The frames of a lazily unmapped range may still be in other CPUs' TLBs
+ * until the next purge. Whoever owns them may free them at once (vunmap()
+ * promises that), so they are stamped now and the heap flushes those
+ * CPUs before it hands them out again. MMIO frames have no page_info and
+ * are never handed out.
+ */
+static void stamp_run(const struct frame_run *run)
+{
+    unsigned long j = 0;
+
+    while ( j < run->nr )
+    {
+        unsigned long k = j;
+
+        while ( k < run->nr && mfn_valid(mfn_add(run->mfn, k)) )
+            k++;
+        if ( k > j )
+            mark_frames_stale(mfn_to_page(mfn_add(run->mfn, j)), k - j);
+        j = k + 1;
+    }
+}
+
+/*
+ * Unmaps up to nr pages from va, makes their frames safe to reuse and,
+ * if free_frames, frees them (order 0 each, as vmalloc() took them).
+ * Pages that are not mapped are skipped (a vfree() of one is a caller's
+ * bug). Returns how many pages it dealt with, or 0 if the unmapping
+ * failed (then nothing is freed).
+ */
+static unsigned long unmap_some(unsigned long va, unsigned long nr,
+                                bool free_frames)
+{
+    struct frame_run runs[UNMAP_RUNS];
+    unsigned int n = 0, i;
+    unsigned long done = 0, j;
+
+    while ( done < nr && n < UNMAP_RUNS )
+    {
+        unsigned long left = 1;
+        mfn_t mfn = mapped_frame(va + (done << PAGE_SHIFT), &left);
+
+        left = min(left, nr - done);
+        if ( mfn_eq(mfn, INVALID_MFN) )
+            WARN_ON(free_frames);
+        else if ( n && mfn_eq(mfn_add(runs[n - 1].mfn, runs[n - 1].nr), mfn) )
+            runs[n - 1].nr += left;
+        else
+            runs[n++] = (struct frame_run){ mfn, left };
+        done += left;
+    }
+
+    if ( unmap_range(va, va + (done << PAGE_SHIFT)) )
+        return 0;
+
+    for ( i = 0; i < n; i++ )
+    {
+        if ( vmap_lazy )
+            stamp_run(&runs[i]);
+        for ( j = 0; free_frames && j < runs[i].nr; j++ )
+            free_domheap_page(mfn_to_page(mfn_add(runs[i].mfn, j)));
+    }
+
+    return done;
+}
+
+/* Unmaps the first nr pages at va (see unmap_some()); false if it failed. */
+static bool unmap_pages(unsigned long va, unsigned long nr, bool free_frames)
+{
+    unsigned long done = 0, n;
+
+    while ( done < nr )
+    {
+        n = unmap_some(va + (done << PAGE_SHIFT), nr - done, free_frames);
+        if ( !n )
+            return false;
+        done += n;
+    }
+
+    return true;
+}
+
 void *__vmap(const mfn_t *mfn, unsigned int granularity, unsigned int nr,
              unsigned int align, unsigned long flags, enum vmap_region type)
 {
@@ -611,7 +725,7 @@ void *__vmap(const mfn_t *mfn, unsigned int granularity, unsigned int nr,
         if ( map_pages_to_xen(cur, mfn[i], granularity, flags) )
         {
             /* Part of piece i may be mapped too: unmap up to its end. */
-            if ( !unmap_range(va, cur + step) )
+            if ( unmap_pages(va, (cur + step - va) >> PAGE_SHIFT, false) )
                 release_range((void *)va);
             return NULL;
         }
@@ -643,100 +757,8 @@ void vunmap(const void *ptr)
         return;
     }
 
-    if ( !unmap_range(va, va + (nr << PAGE_SHIFT)) )
+    if ( unmap_pages(va, nr, false) )
         release_range(ptr);
-}
-
-/*
- * vfree() in pieces of up to this many runs of contiguous frames, found
- * from the page tables before they are unmapped. Each piece is unmapped
- * and flushed as a whole before its frames are freed.
- */
-#define VFREE_RUNS 32
-
-struct frame_run {
-    mfn_t mfn;
-    unsigned long nr;
-};
-
-/* The frame mapped at va, and in *left the pages its leaf maps from va. */
-static mfn_t mapped_frame(unsigned long va, unsigned long *left)
-{
-    unsigned int level = 0;
-    pgentry_t e = xen_pagetable_lookup(va, &level);
-    unsigned long span, idx;
-
-    if ( !(e & _PAGE_PRESENT) || level < 1 || level > 3 )
-        return INVALID_MFN;
-
-    span = 1UL << (9 * (level - 1));
-    idx = (va >> PAGE_SHIFT) & (span - 1);
-    *left = span - idx;
-    /* Superpage entries keep PAT in bit 12: align the address to the leaf. */
-    e &= PTE_ADDR_MASK & ~((span << PAGE_SHIFT) - 1);
-
-    return mfn_add(maddr_to_mfn(e), idx);
-}
-
-/*
- * Unmaps up to nr pages from va and frees their frames (order 0 each, as
- * vmalloc() took them). Returns how many pages it dealt with, or 0 if the
- * unmapping failed (then nothing is freed).
- */
-static unsigned long unmap_and_free_some(unsigned long va, unsigned long nr)
-{
-    struct frame_run runs[VFREE_RUNS];
-    unsigned int n = 0, i;
-    unsigned long done = 0, j;
-
-    while ( done < nr && n < VFREE_RUNS )
-    {
-        unsigned long left = 1;
-        mfn_t mfn = mapped_frame(va + (done << PAGE_SHIFT), &left);
-
-        left = min(left, nr - done);
-        if ( mfn_eq(mfn, INVALID_MFN) )
-        {
-            /* Not ours to free, and nothing to unmap: a caller's bug. */
-            WARN_ON(1);
-        }
-        else if ( n && mfn_eq(mfn_add(runs[n - 1].mfn, runs[n - 1].nr), mfn) )
-            runs[n - 1].nr += left;
-        else
-            runs[n++] = (struct frame_run){ mfn, left };
-        done += left;
-    }
-
-    if ( unmap_range(va, va + (done << PAGE_SHIFT)) )
-        return 0;
-
-    for ( i = 0; i < n; i++ )
-        for ( j = 0; j < runs[i].nr; j++ )
-        {
-            struct page_info *pg = mfn_to_page(mfn_add(runs[i].mfn, j));
-
-            if ( vmap_lazy )
-                mark_frames_stale(pg, 1);
-            free_domheap_page(pg);
-        }
-
-    return done;
-}
-
-/* Unmaps and frees the first nr pages of a vmalloc() range at va. */
-static bool unmap_and_free(unsigned long va, unsigned long nr)
-{
-    unsigned long done = 0, n;
-
-    while ( done < nr )
-    {
-        n = unmap_and_free_some(va + (done << PAGE_SHIFT), nr - done);
-        if ( !n )
-            return false;
-        done += n;
-    }
-
-    return true;
 }
 
 static void *vmalloc_pages(size_t size, bool zero)
@@ -771,7 +793,7 @@ static void *vmalloc_pages(size_t size, bool zero)
     return (void *)va;
 
  fail:
-    if ( unmap_and_free(va, i) )
+    if ( unmap_pages(va, i, true) )
         release_range((void *)va);
     return NULL;
 }
@@ -802,7 +824,7 @@ void vfree(void *ptr)
         return;
     }
 
-    if ( unmap_and_free(va, nr) )
+    if ( unmap_pages(va, nr, true) )
         release_range(ptr);
 }
 

@@ -59,8 +59,8 @@ static void *map_into_xenheap(mfn_t mfn, unsigned long n)
  fail:
     for ( i = 0; i < n; i++ )
         pg2virt_set(mfn_add(mfn, i), 0);
-    destroy_xen_mappings(va, va + (n << PAGE_SHIFT));
-    vm_free((void *)va);
+    /* Like any unmap: other CPUs may have seen part of it mapped. */
+    vunmap((void *)va);
     return NULL;
 }
 
@@ -105,10 +105,8 @@ void free_xenheap_pages(void *ptr, unsigned int order)
     {
         for ( i = 0; i < n; i++ )
             pg2virt_set(mfn_add(mfn, i), 0);
-        /* Remote TLBs: flushed now, or lazily with the frames marked. */
+        /* Remote TLBs: flushed now, or lazily with the frames stamped. */
         vunmap(ptr);
-        if ( vmap_lazy )
-            mark_frames_stale(pg, n);
     }
 
     mark_xenheap(pg, n, false);

@@ -108,8 +108,11 @@ void *vmap(const mfn_t *mfn, unsigned int nr);
 
 /*
  * Undoes __vmap()/vmap() (either region): unmaps, flushes, then gives the
- * range back. The frames stay the caller's. NULL is ignored; an address
- * that is not the start of a mapping is reported (WARN) and ignored.
+ * range back. The frames stay the caller's, who may free them at once:
+ * with lazy unmapping they are stamped with the flush clock, and the
+ * heap flushes every CPU that may still hold them before reusing them.
+ * NULL is ignored; an address that is not the start of a mapping is
+ * reported (WARN) and ignored.
  */
 void vunmap(const void *va);
 
