@@ -76,17 +76,23 @@ class Boot:
             self.exited, self.timed_out, self.output[-4000:])
 
 
-def make_iso(workdir, cmdline, modules=(), xen_gz=XEN_GZ):
-    """ISO for (xen.gz, cmdline, modules), cached by content in workdir."""
+def make_iso(workdir, cmdline, modules=(), xen_gz=XEN_GZ, grub_before=""):
+    """ISO for (xen.gz, cmdline, modules), cached by content in workdir.
+    grub_before: GRUB commands run before the hypervisor is loaded."""
     key = hashlib.sha256()
     with open(xen_gz, "rb") as f:
         key.update(f.read())
     key.update(cmdline.encode())
     for path, args in modules:
         key.update(path.encode() + b"\0" + args.encode())
+    if grub_before:
+        key.update(b"\0before\0" + grub_before.encode())
     iso = os.path.join(workdir, "xenon-%s.iso" % key.hexdigest()[:16])
     if not os.path.exists(iso):
-        argv = ["sh", os.path.join(SCRIPTS, "mkiso.sh"), xen_gz, iso, cmdline]
+        argv = ["sh", os.path.join(SCRIPTS, "mkiso.sh")]
+        if grub_before:
+            argv += ["--before", grub_before]
+        argv += [xen_gz, iso, cmdline]
         for path, args in modules:
             argv += [path, args]
         subprocess.run(argv, check=True)
