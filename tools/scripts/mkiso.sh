@@ -1,13 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# mkiso.sh XEN_GZ OUT_ISO CMDLINE [MODULE_FILE MODULE_CMDLINE]...
+# mkiso.sh [--before GRUB_COMMANDS] XEN_GZ OUT_ISO CMDLINE
+#          [MODULE_FILE MODULE_CMDLINE]...
 # Makes one ISO that boots on BIOS (grub-pc-bin) and UEFI
 # (grub-efi-amd64-bin): GRUB2 loads XEN_GZ with multiboot2 and each module
-# with module2.
+# with module2. --before runs GRUB commands first, for tests that need the
+# machine in a state firmware could have left it in (e.g. wrmsr).
 set -eu
 
-[ $# -ge 3 ] || { echo "usage: $0 XEN_GZ OUT_ISO CMDLINE [MODULE ARGS]..." >&2; exit 2; }
+before=""
+if [ "${1:-}" = --before ]; then
+    before=$2
+    shift 2
+fi
+[ $# -ge 3 ] || { echo "usage: $0 [--before CMDS] XEN_GZ OUT_ISO CMDLINE [MODULE ARGS]..." >&2; exit 2; }
 xen=$1 out=$2 cmdline=$3
 shift 3
 [ -f "$xen" ] || { echo "mkiso: no such file: $xen" >&2; exit 1; }
@@ -34,6 +41,7 @@ serial --unit=0 --speed=115200
 terminal_output serial
 terminal_input serial
 menuentry "Xenon" {
+    $before
     multiboot2 /boot/xen.gz $cmdline$modules
     boot
 }

@@ -4,7 +4,8 @@
 A boot reads the serial console until QEMU exits by itself (power-off, or
 reset under -no-reboot), until an awaited line appears (then QEMU is
 killed: used for boots that are meant to stay up), or until the timeout,
-which is a failure the caller sees.
+which is a failure the caller sees. QEMU's own stderr and exit status are
+kept, so that a failure can say why QEMU stopped.
 """
 
 import hashlib
@@ -13,6 +14,7 @@ import re
 import select
 import shutil
 import subprocess
+import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
@@ -55,11 +57,14 @@ def build_variant(dest, **config):
 
 
 class Boot:
-    def __init__(self, output, exited, timed_out, seconds):
+    def __init__(self, output, exited, timed_out, seconds, status=None,
+                 stderr=""):
         self.output = output
         self.exited = exited        # QEMU ended by itself
         self.timed_out = timed_out  # neither exit nor awaited line in time
         self.seconds = seconds
+        self.status = status        # exit status if exited, else None
+        self.stderr = stderr        # what QEMU itself said
 
     @property
     def xen_lines(self):
@@ -71,22 +76,42 @@ class Boot:
     def count(self, text):
         return self.output.count(text)
 
+    @property
+    def how_it_ended(self):
+        """One line for failure messages: QEMU's exit status, a kill, or
+        the timeout, then everything QEMU wrote on stderr."""
+        if self.exited:
+            how = "QEMU exited with status %s" % self.status
+        elif self.timed_out:
+            how = "timed out after %.0f s; QEMU killed" % self.seconds
+        else:
+            how = "awaited line seen; QEMU killed"
+        return how + (", stderr:\n" + self.stderr.rstrip()
+                      if self.stderr.strip() else ", nothing on stderr")
+
     def __repr__(self):
-        return "Boot(exited=%s, timed_out=%s)\n%s" % (
-            self.exited, self.timed_out, self.output[-4000:])
+        return "Boot(exited=%s, timed_out=%s, status=%s)\n%s\n%s" % (
+            self.exited, self.timed_out, self.status, self.how_it_ended,
+            self.output[-4000:])
 
 
-def make_iso(workdir, cmdline, modules=(), xen_gz=XEN_GZ):
-    """ISO for (xen.gz, cmdline, modules), cached by content in workdir."""
+def make_iso(workdir, cmdline, modules=(), xen_gz=XEN_GZ, grub_before=""):
+    """ISO for (xen.gz, cmdline, modules), cached by content in workdir.
+    grub_before: GRUB commands run before the hypervisor is loaded."""
     key = hashlib.sha256()
     with open(xen_gz, "rb") as f:
         key.update(f.read())
     key.update(cmdline.encode())
     for path, args in modules:
         key.update(path.encode() + b"\0" + args.encode())
+    if grub_before:
+        key.update(b"\0before\0" + grub_before.encode())
     iso = os.path.join(workdir, "xenon-%s.iso" % key.hexdigest()[:16])
     if not os.path.exists(iso):
-        argv = ["sh", os.path.join(SCRIPTS, "mkiso.sh"), xen_gz, iso, cmdline]
+        argv = ["sh", os.path.join(SCRIPTS, "mkiso.sh")]
+        if grub_before:
+            argv += ["--before", grub_before]
+        argv += [xen_gz, iso, cmdline]
         for path, args in modules:
             argv += [path, args]
         subprocess.run(argv, check=True)
@@ -104,8 +129,11 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
     if icount:
         argv += ["--icount"]
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    # A file, not a pipe: nobody reads stderr while the boot runs, and a
+    # full pipe would stall QEMU.
+    err = tempfile.TemporaryFile()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err,
+                            start_new_session=True)
     chunks = []
     exited = timed_out = False
     try:
@@ -129,6 +157,10 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
         if proc.poll() is None:
             os.killpg(proc.pid, 9)
             proc.wait()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+        err.close()
     text = b"".join(chunks).decode("utf-8", "replace").replace("\r", "")
     return Boot(ANSI.sub("", text), exited, timed_out,
-                time.monotonic() - start)
+                time.monotonic() - start,
+                status=proc.returncode if exited else None, stderr=stderr)

@@ -22,6 +22,12 @@ M1_SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables",
                 "io-apic", "i8259", "mm-audit"]
 
 SUMMARY = re.compile(r"^\(XEN\) selftest: (\d+) passed, (\d+) failed$", re.M)
+PT_1G_SKIPPED = "(XEN) selftest pagetables: 1 GiB paths skipped: "
+PT_1G_RAN = re.compile(r"^\(XEN\) selftest pagetables: 1 GiB leaf over mfn "
+                       r"(0x[0-9a-f]+) mapped, split to 4 KiB, merged back, "
+                       r"unmapped$", re.M)
+RAM_LINE = re.compile(r"^\(XEN\)  ([0-9a-f]{16}) - ([0-9a-f]{16}) \(RAM\)$",
+                      re.M)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -74,6 +80,9 @@ def test_selftests_pass_and_power_off(full_boots, fw):
         if n != "mm-audit"), b
     assert re.search(r"^\(XEN\) mm-audit: .* directmap=0 .* unexpected=0$",
                      b.output, re.M), b
+    # The tests' CPU model has no 1 GiB pages, and the test says so.
+    assert b.count(PT_1G_SKIPPED + "CPU lacks pdpe1gb\n") == 1, b
+    assert not PT_1G_RAN.search(b.output), b
 
 
 @pytest.mark.parametrize("fw", FIRMWARES)
@@ -105,6 +114,34 @@ def test_module_listed_with_cmdline(full_boots, dummy_module, fw):
     assert int(m.group(2), 16) - int(m.group(1), 16) == size
     assert int(m.group(3)) == size
     assert m.group(4) == "dummy.bin arg=1"
+
+
+@pytest.mark.parametrize("mem", ["4G", "1G"])
+def test_pagetables_1g_paths(workdir, mem):
+    """With pdpe1gb, which TCG offers on request, the pagetables self-test
+    maps a 1 GiB leaf, splits it to 4 KiB and merges it back, over a 1 GiB
+    block it took from the heap: RAM it owns, never an MMIO hole. At 4 GiB
+    QEMU gives [4 GiB, 6 GiB) of RAM, whose first GiB is free (the boot's
+    own allocations are at the top); at 1 GiB no aligned GiB is free, and
+    the test says it skipped the 1 GiB paths rather than failing."""
+    b = boot(make_iso(workdir, "console=com1 selftest=pagetables,mm-audit"),
+             cpu="Haswell-noTSX-IBRS,+pdpe1gb", mem=mem)
+    assert b.exited and b.status == 0, b
+    assert summary(b) == (2, 0), b
+    assert b.has("(XEN) selftest pagetables: PASS\n"), b
+    assert re.search(r"^\(XEN\) mm-audit: .* unexpected=0$", b.output,
+                     re.M), b
+    ran = PT_1G_RAN.findall(b.output)
+    if mem == "1G":
+        assert not ran, b
+        assert b.count(PT_1G_SKIPPED + "no free 1 GiB block in the heap\n") \
+            == 1, b
+        return
+    assert len(ran) == 1 and not b.has(PT_1G_SKIPPED), b
+    start = int(ran[0], 16) << 12
+    assert start % (1 << 30) == 0, b
+    assert any(int(s, 16) <= start and start + (1 << 30) - 1 <= int(e, 16)
+               for s, e in RAM_LINE.findall(b.output)), b
 
 
 def total_ram_mib(b):

@@ -94,15 +94,17 @@ class Log:
 @pytest.fixture(scope="module")
 def smp_boot(tmp_path_factory):
     """smp_boot(cmdline, smp, cpu=CPU, firmware="bios", xen_gz=XEN_GZ,
-    timeout=240) -> Log, one boot per distinct set of arguments."""
+    timeout=240, grub_before="") -> Log, one boot per distinct set of
+    arguments."""
     work = str(tmp_path_factory.mktemp("smp-iso"))
     cache = {}
 
     def run(cmdline, smp, cpu=CPU, firmware="bios", xen_gz=XEN_GZ,
-            timeout=240):
-        key = (cmdline, smp, cpu, firmware, xen_gz)
+            timeout=240, grub_before=""):
+        key = (cmdline, smp, cpu, firmware, xen_gz, grub_before)
         if key not in cache:
-            iso = make_iso(work, "console=com1 " + cmdline, xen_gz=xen_gz)
+            iso = make_iso(work, "console=com1 " + cmdline, xen_gz=xen_gz,
+                           grub_before=grub_before)
             cache[key] = Log(boot(iso, firmware=firmware, mem="1G", smp=smp,
                                   cpu=cpu, timeout=timeout))
         return cache[key]
@@ -155,6 +157,45 @@ def test_apic_mode(smp_boot, mode):
     assert log.apic[0][1] == "0", log     # QEMU numbers the BSP 0
     assert log.brought_up == 4, log
     log.assert_all_selftests_pass()
+
+
+X2APIC_NOT_USED = "(XEN) Local APIC: x2APIC offered, not used (x2apic=0)\n"
+X2APIC_KEPT = ("(XEN) Local APIC: firmware left x2APIC mode enabled; "
+               "x2apic=0 ignored\n")
+# GRUB plays firmware that hands over in x2APIC mode: EXTD (bit 10) set in
+# IA32_APIC_BASE, with EN, BSP and QEMU's base address as they were.
+FIRMWARE_X2APIC = "insmod wrmsr; wrmsr 0x1b 0xfee00d00"
+
+
+@pytest.mark.parametrize("option,mode", [("x2apic=0", "xAPIC"),
+                                         ("no-x2apic", "xAPIC"),
+                                         ("x2apic=1", "x2APIC")])
+def test_x2apic_option(smp_boot, option, mode):
+    """On a CPU that offers x2APIC, x2apic=0 keeps every CPU in xAPIC mode
+    and the log says why; apic-mode confirms it from each CPU's MSRs."""
+    log = smp_boot("%s selftest=apic-mode" % option, 2,
+                   cpu=APIC_CPUS["x2APIC"])
+    assert log.apic_mode == mode, log
+    assert log.boot.count(X2APIC_NOT_USED) == (mode == "xAPIC"), log
+    assert not log.boot.has(X2APIC_KEPT), log
+    assert log.brought_up == 2, log
+    assert log.boot.exited and log.summary == [(1, 0)], log
+    assert log.passed == ["apic-mode"], log
+
+
+@pytest.mark.parametrize("option", ["", "x2apic=0"])
+def test_firmware_x2apic_is_kept(smp_boot, option):
+    """A boot loader that already switched the APIC to x2APIC: the
+    hypervisor stays in x2APIC mode on every CPU, and x2apic=0 is reported
+    as ignored rather than honoured."""
+    log = smp_boot("%s selftest=apic-mode" % option, 2,
+                   cpu=APIC_CPUS["x2APIC"], grub_before=FIRMWARE_X2APIC)
+    assert log.apic_mode == "x2APIC", log
+    assert log.boot.count(X2APIC_KEPT) == (option == "x2apic=0"), log
+    assert not log.boot.has(X2APIC_NOT_USED), log
+    assert log.brought_up == 2, log
+    assert log.boot.exited and log.summary == [(1, 0)], log
+    assert log.passed == ["apic-mode"], log
 
 
 @pytest.mark.parametrize("option,cpus,why", [("nosmp", 1, "nosmp"),

@@ -15,10 +15,19 @@
 #include <asm/traps.h>
 #include <xen/init.h>
 #include <xen/lib.h>
+#include <xen/param.h>
 #include <xen/vmap.h>
 
 bool x2apic_enabled;
 static volatile uint32_t *xapic_regs;
+
+/*
+ * "x2apic=0" keeps the APIC in xAPIC mode when the CPU offers x2APIC:
+ * some emulators and debug set-ups handle the MMIO registers better than
+ * the MSRs (QEMU's -icount, for one, cannot read the x2APIC timer).
+ */
+static bool __initdata opt_x2apic = true;
+boolean_param("x2apic", opt_x2apic);
 
 uint32_t apic_read(unsigned int reg)
 {
@@ -138,7 +147,26 @@ void __init apic_init_bsp(paddr_t madt_lapic_addr)
     paddr_t pa;
 
     cpuid(1, &eax, &ebx, &ecx, &edx);
-    x2apic_enabled = (ecx & CPUID1_ECX_X2APIC) || (base & APIC_BASE_EXTD);
+    if ( base & APIC_BASE_EXTD )
+    {
+        /*
+         * x2APIC -> xAPIC is only possible through a disabled APIC, which
+         * loses its state, and firmware that chose x2APIC may have done so
+         * for APIC IDs that xAPIC cannot address: stay.
+         */
+        x2apic_enabled = true;
+        if ( !opt_x2apic )
+            printk(XENLOG_WARNING "Local APIC: firmware left x2APIC mode "
+                   "enabled; x2apic=0 ignored\n");
+    }
+    else if ( ecx & CPUID1_ECX_X2APIC )
+    {
+        x2apic_enabled = opt_x2apic;
+        if ( !opt_x2apic )
+            printk("Local APIC: x2APIC offered, not used (x2apic=0)\n");
+    }
+    else
+        x2apic_enabled = false;
 
     if ( !x2apic_enabled )
     {
