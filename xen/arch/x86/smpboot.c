@@ -353,3 +353,13 @@ void __noreturn start_secondary(void)
 
     idle_loop();
 }
+
+bool ap_trampoline(mfn_t *root, mfn_t *code)
+{
+    if ( !trampoline_pa )
+        return false;
+    *root = maddr_to_mfn(trampoline_pa + PAGE_SIZE);
+    *code = maddr_to_mfn(trampoline_pa);
+
+    return true;
+}

@@ -103,3 +103,9 @@ unsigned int bootmap_slots_used(void)
 
     return n;
 }
+
+bool bootmap_va_in_use(unsigned long va)
+{
+    return va >= BOOTMAP_VIRT_START && va < BOOTMAP_VIRT_END &&
+           slot_is_used((va - BOOTMAP_VIRT_START) >> PAGE_SHIFT);
+}

@@ -26,3 +26,8 @@ void bootmap_unmap(const void *va, size_t len);
 
 /* Slots of the window in use now; the self-tests check for leaks. */
 unsigned int bootmap_slots_used(void);
+
+/* For the mapping audit: is the page at va a slot in use? */
+bool bootmap_va_in_use(unsigned long va);
+
+#endif /* ASM_X86_BOOTMAP_H */
