@@ -875,3 +875,73 @@ void unmap_domain_page_global(const void *va)
     ASSERT(vm_size(va, VMAP_DEFAULT) == 1);
     vunmap(va);
 }
+
+/* ------------------------------------------------------------------------
+ * For the mapping audit
+ */
+
+/* Is va inside a region's bitmap, in a page already backed? */
+static bool in_backed_bitmap(unsigned long va)
+{
+    unsigned int i;
+
+    for ( i = 0; i < VMAP_REGION_NR; i++ )
+    {
+        const struct vm_region *r = &regions[i];
+        unsigned long bm = (unsigned long)r->bitmap;
+
+        /* bitmap_pages only grows, so an unlocked read errs towards no. */
+        if ( r->nr_pages && va >= bm &&
+             (va - bm) >> PAGE_SHIFT < read_atomic(&r->bitmap_pages) )
+            return true;
+    }
+
+    return false;
+}
+
+static bool waiting_for_purge(const void *start)
+{
+    unsigned long flags;
+    unsigned int i;
+    bool found = false;
+
+    spin_lock_irqsave(&purge_lock, flags);
+    for ( i = 0; i < purge_nr && !found; i++ )
+        found = purge_list[i] == start;
+    spin_unlock_irqrestore(&purge_lock, flags);
+
+    return found;
+}
+
+enum vm_va_state vm_va_state(unsigned long va)
+{
+    struct vm_region *r = region_of(va);
+    unsigned long p, start = 0;
+    enum vm_va_state st;
+
+    if ( !r )
+        return VM_VA_OUTSIDE;
+
+    p = (va - r->base) >> PAGE_SHIFT;
+    region_lock(r);
+    if ( p < r->reserved )
+        st = VM_VA_RESERVED;
+    else if ( p >= r->top || !bit_is_set(r->bitmap, p) )
+        st = VM_VA_FREE;
+    else
+    {
+        /* Allocations are separated by clear bits: find where this began. */
+        for ( start = p; bit_is_set(r->bitmap, start - 1); start-- )
+            continue;
+        st = VM_VA_ALLOCATED;
+    }
+    region_unlock(r);
+
+    if ( st == VM_VA_RESERVED )
+        return in_backed_bitmap(va) ? VM_VA_BITMAP : VM_VA_RESERVED;
+    if ( st == VM_VA_ALLOCATED &&
+         waiting_for_purge((void *)(r->base + (start << PAGE_SHIFT))) )
+        return VM_VA_UNMAPPED;
+
+    return st;
+}

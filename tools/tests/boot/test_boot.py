@@ -19,7 +19,29 @@ FIRMWARES = ["bios", "efi"]
 M1_SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables",
                 "image-mapping", "pagetables", "mapcache", "heap", "xenheap",
                 "vmap", "xmalloc", "apic-mode", "acpi-madt", "acpi-hpet",
-                "io-apic", "i8259", "mm-audit"]
+                "io-apic", "i8259", "mm-audit-negative", "mm-audit"]
+
+# What mm-audit-negative plants and the reason the audit must give; the
+# trampoline's plant needs an AP trampoline, which one CPU does not set up.
+AUDIT_PLANTS = {
+    "mapcache-leak": "mapcache slot not in use",
+    "vmap-unallocated": "vmap address in no allocation",
+    "vmap-unmapped": "vunmap()ed range, waiting for the purge, still mapped",
+    "vmap-freed-frame": "free heap frame mapped",
+    "xenheap-domheap-frame": "xenheap region maps a frame not marked "
+                             "xenheap",
+    "xenheap-alias": "xenheap page mapped away from its page_to_virt()",
+    "directmap-alias": "direct map entry not RAM at its own offset below "
+                       "the direct map's end",
+    "frametable-hole": "frame table outside its populated chunks",
+    "tracking-hole": "tracking array outside its populated pages",
+    "bootmap-ram": "RAM in the bootmap window",
+    "exec-data": "executable outside the image's text",
+    "outside-regions": "mapped outside every region",
+    "table-xenheap": "page-table page from the xenheap",
+}
+PLANT = re.compile(r'^\(XEN\) mm-audit-negative: (\S+): frame 0x[0-9a-f]+ '
+                   r'at 0x[0-9a-f]+: "(.*)", unexpected=1$', re.M)
 
 SUMMARY = re.compile(r"^\(XEN\) selftest: (\d+) passed, (\d+) failed$", re.M)
 PT_1G_SKIPPED = "(XEN) selftest pagetables: 1 GiB paths skipped: "
@@ -83,6 +105,17 @@ def test_selftests_pass_and_power_off(full_boots, fw):
     # The tests' CPU model has no 1 GiB pages, and the test says so.
     assert b.count(PT_1G_SKIPPED + "CPU lacks pdpe1gb\n") == 1, b
     assert not PT_1G_RAN.search(b.output), b
+
+
+@pytest.mark.parametrize("fw", FIRMWARES)
+def test_audit_names_each_planted_stray(full_boots, fw):
+    """Each stray mapping mm-audit-negative plants is the one thing the
+    audit finds, and it gives the right reason."""
+    b = full_boots[fw]
+    assert dict(PLANT.findall(b.output)) == AUDIT_PLANTS, b
+    assert len(PLANT.findall(b.output)) == len(AUDIT_PLANTS), b
+    assert b.has("(XEN) mm-audit-negative: trampoline-stray: skipped: no AP "
+                 "trampoline\n"), b
 
 
 @pytest.mark.parametrize("fw", FIRMWARES)

@@ -57,7 +57,7 @@ def test_mm_selftests_and_audit(isos, dm, fw, mem):
     m = SUMMARY.search(b.output)
     assert m and int(m.group(2)) == 0 and int(m.group(1)) >= 12, b
     for name in ["heap", "xenheap", "vmap", "xmalloc", "mapcache",
-                 "pagetables", "mm-audit"]:
+                 "pagetables", "mm-audit-negative", "mm-audit"]:
         assert "(XEN) selftest %s: PASS\n" % name in b.output, (name, b)
 
     a = AUDIT.search(b.output)

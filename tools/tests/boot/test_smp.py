@@ -27,7 +27,8 @@ APIC_CPUS = {"x2APIC": CPU + ",+x2apic", "xAPIC": CPU + ",-x2apic"}
 SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables",
              "image-mapping", "pagetables", "mapcache", "heap", "xenheap",
              "vmap", "xmalloc", "apic-mode", "locks", "smp-mm-stress",
-             "smp-pt-stress", "timers", "tlb-shootdown", "mm-audit"]
+             "smp-pt-stress", "timers", "tlb-shootdown", "mm-audit-negative",
+             "mm-audit"]
 
 SUMMARY = re.compile(r"^\(XEN\) selftest: (\d+) passed, (\d+) failed$", re.M)
 BROUGHT_UP = re.compile(r"^\(XEN\) Brought up (\d+) CPUs$", re.M)
@@ -39,6 +40,8 @@ PASS = re.compile(r"^\(XEN\) selftest (\S+): PASS$", re.M)
 FAIL = re.compile(r"^\(XEN\) selftest (\S+): FAIL: (.*)$", re.M)
 AUDIT = re.compile(r"^\(XEN\) mm-audit: .* directmap=(\d+) .* "
                    r"unexpected=(\d+)$", re.M)
+AUDIT_ROOTS = re.compile(r"^\(XEN\) mm-audit: .* roots=(\d+) .*$", re.M)
+PLANTED = re.compile(r"^\(XEN\) mm-audit-negative: (\S+): frame ", re.M)
 STOPPED = re.compile(r"^\(XEN\) CPU(\d+) stopped by the panic, it was at "
                      r"(\S+):\n\(XEN\) Xen call trace:$", re.M)
 
@@ -62,6 +65,8 @@ class Log:
         self.failed = FAIL.findall(out)
         self.ignored = [(int(n), why) for n, why in IGNORED.findall(out)]
         self.audit = [(int(d), int(u)) for d, u in AUDIT.findall(out)]
+        self.audit_roots = [int(n) for n in AUDIT_ROOTS.findall(out)]
+        self.planted = PLANTED.findall(out)
 
     def __repr__(self):
         return repr(self.boot)
@@ -121,6 +126,9 @@ def test_all_cpus_come_up_and_selftests_pass(smp_boot, smp):
     assert not log.boot.has("did not answer"), log
     log.assert_all_selftests_pass()
     assert log.audit and log.audit[0][1] == 0, log
+    # The AP trampoline's tables are a root the audit walks, and plants in.
+    assert log.audit_roots == [2 if smp > 1 else 1], log
+    assert ("trampoline-stray" in log.planted) == (smp > 1), log
 
 
 def test_parallel_stress_runs_finish(tmp_path):

@@ -188,3 +188,16 @@ unsigned int mapcache_slots_in_use(void)
 {
     return hweight32(windows[smp_processor_id()].inuse);
 }
+
+bool mapcache_va_in_use(unsigned long va)
+{
+    unsigned long page = (va - MAPCACHE_VIRT_START) >> PAGE_SHIFT;
+    unsigned long cpu = page / MAPCACHE_SLOTS;
+
+    if ( va < MAPCACHE_VIRT_START || cpu >= CONFIG_NR_CPUS )
+        return false;
+
+    /* Another CPU's bitmap, read without its consent: a snapshot. */
+    return *(const volatile uint32_t *)&windows[cpu].inuse &
+           (1U << (page % MAPCACHE_SLOTS));
+}

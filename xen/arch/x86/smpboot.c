@@ -54,10 +54,14 @@ extern const char ap_start64[];
 unsigned long ap_cr3;
 
 /*
- * Low memory: the trampoline code page, then its L4, L3 and L2 tables
- * (an identity map of the low 2 MiB by one superpage).
+ * Low memory: the trampoline code page, then its L4, L3, L2 and L1
+ * tables. The lower half maps the code page alone, at its own address,
+ * read-only and executable: the AP runs from it for the few instructions
+ * between turning paging on and jumping to the image. Nothing else below
+ * the hypervisor is mapped, since low RAM past the first MiB belongs to
+ * the heap and may hold anyone's data.
  */
-#define TRAMPOLINE_PAGES 4
+#define TRAMPOLINE_PAGES 5
 static paddr_t trampoline_pa;
 
 static bool __init overlaps(paddr_t s, paddr_t e, paddr_t bs, paddr_t be)
@@ -66,7 +70,7 @@ static bool __init overlaps(paddr_t s, paddr_t e, paddr_t bs, paddr_t be)
 }
 
 /*
- * The highest 4-page RAM range in [4 KiB, 636 KiB): below the EBDA and
+ * The highest 5-page RAM range in [4 KiB, 636 KiB): below the EBDA and
  * the legacy video and BIOS areas, above the real-mode vector table, and
  * clear of the multiboot2 information and modules if the loader put any
  * there. The heap never hands out frames below 1 MiB, so it stays ours.
@@ -136,7 +140,7 @@ static void __init trampoline_setup(void)
 {
     size_t len = trampoline_end - trampoline_start;
     paddr_t l4 = trampoline_pa + PAGE_SIZE, l3 = l4 + PAGE_SIZE;
-    paddr_t l2 = l3 + PAGE_SIZE;
+    paddr_t l2 = l3 + PAGE_SIZE, l1 = l2 + PAGE_SIZE;
     pgentry_t *t;
     unsigned int i;
     uint8_t *code;
@@ -164,8 +168,15 @@ static void __init trampoline_setup(void)
 
     t = map_domain_page(maddr_to_mfn(l2));
     memset(t, 0, PAGE_SIZE);
-    t[0] = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY |
-           _PAGE_PSE;
+    t[0] = l1 | _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED;
+    unmap_domain_page(t);
+
+    /* Read-only: the GDT's accessed bits are preset (trampoline.S). */
+    ASSERT(trampoline_pa < (1UL << L2_PAGE_SHIFT)); /* under L2 entry 0 */
+    t = map_domain_page(maddr_to_mfn(l1));
+    memset(t, 0, PAGE_SIZE);
+    t[l1_table_offset(trampoline_pa)] = trampoline_pa | _PAGE_PRESENT |
+                                        _PAGE_ACCESSED;
     unmap_domain_page(t);
 
     poke32(trampoline_pa + tr_off_gdtr + 2, trampoline_pa + tr_off_gdt);
@@ -341,4 +352,14 @@ void __noreturn start_secondary(void)
     local_irq_enable();
 
     idle_loop();
+}
+
+bool ap_trampoline(mfn_t *root, mfn_t *code)
+{
+    if ( !trampoline_pa )
+        return false;
+    *root = maddr_to_mfn(trampoline_pa + PAGE_SIZE);
+    *code = maddr_to_mfn(trampoline_pa);
+
+    return true;
 }

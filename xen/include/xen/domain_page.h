@@ -41,4 +41,11 @@ void mapcache_init(void);
  */
 int mapcache_cpu_init(unsigned int cpu);
 
+/*
+ * For the mapping audit: is va a mapcache slot that its CPU (the owner of
+ * the window va falls in) has in use right now? Any CPU; about a CPU
+ * that is busy mapping, the answer is stale as soon as it is given.
+ */
+bool mapcache_va_in_use(unsigned long va);
+
 #endif /* XEN_DOMAIN_PAGE_H */

@@ -213,4 +213,24 @@ int vm_region_init(enum vmap_region r, unsigned long base,
                    unsigned long nr_pages, unsigned long *bitmap,
                    unsigned long reserved, const struct vm_backend *backend);
 
+/* ------------------------------------------------------------------------
+ * For the mapping audit: what may be mapped at an address of either region
+ */
+enum vm_va_state {
+    VM_VA_OUTSIDE,   /* in neither region (or before vm_init()) */
+    VM_VA_FREE,      /* in no allocation: nothing may be mapped */
+    VM_VA_ALLOCATED, /* in a live allocation */
+    VM_VA_UNMAPPED,  /* in a range vunmap()ed and waiting for the purge:
+                        already unmapped, the PTEs went at unmap time */
+    VM_VA_BITMAP,    /* in the reserved head, on a backed bitmap page */
+    VM_VA_RESERVED,  /* in the reserved head, past the backed bitmap */
+};
+
+/*
+ * The state of the page at va, under the region's lock (and the purge
+ * list's). Any CPU, not from interrupt context; an answer about a range
+ * another CPU is changing is stale as soon as it is given.
+ */
+enum vm_va_state vm_va_state(unsigned long va);
+
 #endif /* XEN_VMAP_H */

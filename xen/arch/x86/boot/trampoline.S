@@ -8,9 +8,10 @@
  * few absolute values (its own linear address, the page tables, the
  * entry point and the stack) are fields the boot CPU fills in before
  * each start-up. The AP goes real -> protected -> long mode on the
- * trampoline's page tables, which identity-map the low 2 MiB and share
- * the hypervisor's upper-half L4 entries, then jumps to ap_start64 in the
- * image, which moves to the hypervisor's own tables.
+ * trampoline's page tables, which identity-map this code's page alone
+ * (read-only) and share the hypervisor's upper-half L4 entries, then
+ * jumps to ap_start64 in the image, which moves to the hypervisor's own
+ * tables.
  *
  * It lives in .rodata: it is data to the image and is never run in place.
  */
@@ -75,11 +76,15 @@ tr_start64:
         jmp     *TR(tr_entry)(%rbx)
 
         .balign 8
+        /*
+         * Accessed bits preset: the CPU would otherwise write them when
+         * the 64-bit CS is loaded, through a mapping that is read-only.
+         */
 tr_gdt:
         .quad   0
-        .quad   0x00af9a000000ffff      /* 0x08: 64-bit code */
-        .quad   0x00cf92000000ffff      /* 0x10: flat data */
-        .quad   0x00cf9a000000ffff      /* 0x18: flat 32-bit code */
+        .quad   0x00af9b000000ffff      /* 0x08: 64-bit code */
+        .quad   0x00cf93000000ffff      /* 0x10: flat data */
+        .quad   0x00cf9b000000ffff      /* 0x18: flat 32-bit code */
 tr_gdt_end:
 
         /* Filled in by smpboot.c; the offsets are exported below. */

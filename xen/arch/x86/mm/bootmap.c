@@ -67,8 +67,9 @@ void *bootmap_map(paddr_t pa, size_t len)
     for ( i = 0; i < nr; i++ )
     {
         slot_set(first + i, true);
+        /* Firmware tables and registers are data: never run them. */
         l1_bootmap[first + i] = (frame + ((paddr_t)i << PAGE_SHIFT)) |
-                                _PAGE_PRESENT | _PAGE_RW;
+                                pte_flags(_PAGE_PRESENT | _PAGE_RW | _PAGE_NX);
     }
 
     return (void *)(BOOTMAP_VIRT_START + ((unsigned long)first << PAGE_SHIFT) +
@@ -101,4 +102,10 @@ unsigned int bootmap_slots_used(void)
         n += slot_is_used(i);
 
     return n;
+}
+
+bool bootmap_va_in_use(unsigned long va)
+{
+    return va >= BOOTMAP_VIRT_START && va < BOOTMAP_VIRT_END &&
+           slot_is_used((va - BOOTMAP_VIRT_START) >> PAGE_SHIFT);
 }

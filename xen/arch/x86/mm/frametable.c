@@ -111,3 +111,11 @@ void __init frame_table_init(void)
 
     max_page = top;
 }
+
+bool frame_table_va_populated(unsigned long va)
+{
+    unsigned long chunk = (va - FRAMETABLE_VIRT_START) / CHUNK_BYTES;
+
+    return va >= FRAMETABLE_VIRT_START && chunk < NR_CHUNKS &&
+           (chunk_valid[chunk / 64] & (1UL << (chunk % 64)));
+}

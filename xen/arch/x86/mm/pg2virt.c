@@ -177,3 +177,19 @@ mfn_t virt_to_mfn(const void *ptr)
 #endif
     return INVALID_MFN;
 }
+
+bool pg2virt_va_populated(unsigned long va)
+{
+    if ( va >= (unsigned long)XH2MFN_ARRAY && va < PG2VIRT_VIRT_END )
+        return xh2mfn_page_present((va - (unsigned long)XH2MFN_ARRAY) /
+                                   sizeof(uint32_t));
+
+    /*
+     * Forward array: pg2virt_init() backs the pages covering every valid
+     * chunk of the frame table, and chunks are whole pages of entries, so
+     * a page is backed exactly when the first frame it describes is valid.
+     */
+    return va >= PG2VIRT_VIRT_START && va < (unsigned long)XH2MFN_ARRAY &&
+           mfn_valid(_mfn(ROUNDDOWN(va - PG2VIRT_VIRT_START, PAGE_SIZE) /
+                          sizeof(uint32_t)));
+}

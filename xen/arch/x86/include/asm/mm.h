@@ -73,6 +73,9 @@ static inline mfn_t page_to_mfn(const struct page_info *pg)
 /* Is there a page_info for this frame (a RAM frame below max_page)? */
 bool mfn_valid(mfn_t mfn);
 
+/* For the mapping audit: is va in a populated chunk of the frame table? */
+bool frame_table_va_populated(unsigned long va);
+
 /* ------------------------------------------------------------------------
  * Set-up and bookkeeping of the mm layer (boot CPU, in this order).
  */

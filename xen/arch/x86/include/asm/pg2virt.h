@@ -66,4 +66,7 @@ bool mfn_has_virt(mfn_t mfn);
 /* Bytes of RAM the two arrays use now. */
 extern unsigned long pg2virt_bytes;
 
+/* For the mapping audit: is this page of either array meant to be backed? */
+bool pg2virt_va_populated(unsigned long va);
+
 #endif /* ASM_X86_PG2VIRT_H */

@@ -11,6 +11,7 @@
 
 #include <asm/current.h>
 #include <xen/cpumask.h>
+#include <xen/mm.h>
 
 static __always_inline unsigned int smp_processor_id(void)
 {
@@ -29,5 +30,12 @@ void __noreturn start_secondary(void);
 
 /* Each CPU's stack block (asm/config.h layout), NULL where none. */
 extern void *stack_base[CONFIG_NR_CPUS];
+
+/*
+ * For the mapping audit: the AP trampoline's L4 (a root an AP loads) and
+ * its code frame, the one page its lower half maps; false if there is no
+ * trampoline (one CPU, or nosmp).
+ */
+bool ap_trampoline(mfn_t *root, mfn_t *code);
 
 #endif /* ASM_X86_SMP_H */
