@@ -160,7 +160,7 @@ void mark_frames_stale(struct page_info *pg, unsigned long nr)
     for ( i = 0; i < nr; i++ )
     {
         pg[i].tlbflush_timestamp = now;
-        pg[i].count_info |= PGC_need_tlbflush;
+        page_set_flag(&pg[i], PGC_need_tlbflush);
     }
 }
 

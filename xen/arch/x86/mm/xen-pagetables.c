@@ -99,7 +99,7 @@ static mfn_t alloc_xen_pagetable(void)
 
         if ( !pg )
             return INVALID_MFN;
-        pg->count_info |= PGC_pagetable;
+        page_set_flag(pg, PGC_pagetable);
         xen_pagetable_pages++;
         return page_to_mfn(pg); /* the heap zeroes what it hands out */
     }
@@ -164,7 +164,7 @@ static void free_xen_pagetable(mfn_t mfn, bool empty)
         xen_pagetable_pages--;
         return;
     }
-    pg->count_info &= ~PGC_pagetable;
+    page_clear_flag(pg, PGC_pagetable);
     xen_pagetable_pages--;
     free_domheap_page(pg);
 }
