@@ -91,14 +91,16 @@
  *   0      guard (unmapped for APs)
  *   1-2    #DF IST stack       3-4  NMI IST stack     5-6  #MC IST stack
  *   7      guard (unmapped for APs)
- *   8-15   the primary stack, struct cpu_info in its top bytes
+ *   8-15   the primary stack, below struct cpu_info in its top
+ *          CPUINFO_SIZE bytes (a guest's saved registers, then the
+ *          per-CPU fields; asm/current.h has the picture)
  */
 #define STACK_ORDER      4
 #define STACK_SIZE       (PAGE_SIZE << STACK_ORDER)
 #define IST_STACK_PAGES  2
 #define PRIMARY_STACK_PAGE 8
 /* Bytes kept for struct cpu_info at the top (asm/current.h checks). */
-#define CPUINFO_SIZE     64
+#define CPUINFO_SIZE     256
 
 /* Code and data segment selectors of the hypervisor's GDT. */
 #define __HYPERVISOR_CS 0x08
