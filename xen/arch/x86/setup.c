@@ -11,6 +11,7 @@
 #include <asm/i8259.h>
 #include <asm/image.h>
 #include <asm/io_apic.h>
+#include <asm/l4-slots.h>
 #include <asm/layout.h>
 #include <asm/mm.h>
 #include <asm/pg2virt.h>
@@ -113,6 +114,7 @@ void __init __start_xen(paddr_t mbi_pa)
     mapcache_init();
     init_boot_allocator();
     xen_pagetables_init();
+    xen_l4_slots_init();
     frame_table_init();
     end_boot_allocator();
     mm_heap_ready = true;

@@ -17,15 +17,17 @@
  * superpage when a write makes it uniform. Intermediate entries carry
  * no restrictions (present, writable, executable): the leaf decides.
  *
- * The L4 entries of the hypervisor's slots are all populated by
+ * The L4 entries of the hypervisor's shared slots are all populated by
  * xen_pagetables_init() and never change afterwards, because PV guests
- * will carry copies of them in their own L4 tables.
+ * will carry copies of them in their own L4 tables; the per-guest slots
+ * stay empty here (asm/l4-slots.h).
  *
  * One lock (xen_pt_lock, interrupt-safe, since xenheap allocations may
  * come from interrupt handlers) covers every change to the tables and
  * the page-table cache; it nests outside the heap lock.
  */
 #include <asm/config.h>
+#include <asm/l4-slots.h>
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -670,9 +672,10 @@ void __init xen_pagetables_init(void)
         cpu_has_page1gb = edx & CPUID_EXT_PAGE1GB;
     }
 
-    /* Fix every L4 entry of the hypervisor's slots now, for good. */
+    /* Fix every L4 entry of the hypervisor's shared slots now, for good. */
     for ( slot = l4_table_offset(HYPERVISOR_VIRT_START);
           slot <= l4_table_offset(HYPERVISOR_VIRT_END - 1); slot++ )
-        if ( mfn_eq(next_table(&idle_pg_table[slot], 4), INVALID_MFN) )
+        if ( l4_slot_is_shared(slot) &&
+             mfn_eq(next_table(&idle_pg_table[slot], 4), INVALID_MFN) )
             panic("out of memory for the hypervisor's L3 tables");
 }
