@@ -19,7 +19,8 @@ FIRMWARES = ["bios", "efi"]
 M1_SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables",
                 "image-mapping", "pagetables", "mapcache", "heap", "xenheap",
                 "vmap", "xmalloc", "apic-mode", "acpi-madt", "acpi-hpet",
-                "io-apic", "i8259", "page-info", "l4-slots", "mm-audit"]
+                "io-apic", "i8259", "page-info", "l4-slots", "fixmap",
+                "mm-audit"]
 
 SUMMARY = re.compile(r"^\(XEN\) selftest: (\d+) passed, (\d+) failed$", re.M)
 

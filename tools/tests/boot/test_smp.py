@@ -26,7 +26,7 @@ APIC_CPUS = {"x2APIC": CPU + ",+x2apic", "xAPIC": CPU + ",-x2apic"}
 SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables",
              "image-mapping", "pagetables", "mapcache", "heap", "xenheap",
              "vmap", "xmalloc", "apic-mode", "locks", "smp-mm-stress",
-             "timers", "tlb-shootdown", "page-info", "l4-slots",
+             "timers", "tlb-shootdown", "page-info", "l4-slots", "fixmap",
              "mm-audit"]
 
 SUMMARY = re.compile(r"^\(XEN\) selftest: (\d+) passed, (\d+) failed$", re.M)

@@ -8,6 +8,7 @@
 #include <asm/bench.h>
 #include <asm/bootinfo.h>
 #include <asm/e820.h>
+#include <asm/fixmap.h>
 #include <asm/i8259.h>
 #include <asm/image.h>
 #include <asm/io_apic.h>
@@ -89,6 +90,7 @@ void __init __start_xen(paddr_t mbi_pa)
 
     percpu_init();
     image_map_init();
+    fixmap_init();
     multiboot2_parse(mbi_pa);
 
     /* Options decide how the console starts; their messages wait in conring. */

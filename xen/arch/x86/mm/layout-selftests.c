@@ -9,8 +9,12 @@
  * per-CPU data, mapcache, frame table and xenheap are all reachable,
  * and so is a page mapped under that L4's per-domain entry, which the
  * idle tables must not reach once they are back.
+ *
+ * "fixmap": a frame mapped at a fixmap slot reads and writes the same
+ * bytes as through the mapcache; cleared, the slot faults.
  */
 #include <asm/extable.h>
+#include <asm/fixmap.h>
 #include <asm/l4-slots.h>
 #include <asm/mm.h>
 #include <asm/page.h>
@@ -178,3 +182,37 @@ static const char *selftest_l4_slots(void)
     return fail;
 }
 REGISTER_SELFTEST("l4-slots", selftest_l4_slots);
+
+static const char *selftest_fixmap(void)
+{
+    struct page_info *pg = alloc_domheap_page(0);
+    volatile uint64_t *fix = fix_to_virt(FIX_SELFTEST);
+    const char *fail = NULL;
+    uint64_t *p, v;
+    pgentry_t e;
+
+    if ( !pg )
+        return selftest_fail("no memory");
+
+    set_fixmap(FIX_SELFTEST, page_to_mfn(pg), PAGE_HYPERVISOR_RW);
+    e = xen_pagetable_lookup((unsigned long)fix, NULL);
+    p = map_domain_page(page_to_mfn(pg));
+    p[1] = PATTERN;
+    fix[2] = ~PATTERN;
+    if ( !mfn_eq(maddr_to_mfn(e & PTE_ADDR_MASK), page_to_mfn(pg)) )
+        fail = selftest_fail("fixmap slot maps %#lx, want %#lx",
+                             mfn_x(maddr_to_mfn(e & PTE_ADDR_MASK)),
+                             mfn_x(page_to_mfn(pg)));
+    else if ( fix[1] != PATTERN || p[2] != ~PATTERN )
+        fail = selftest_fail("fixmap and mapcache disagree: %#lx/%#lx",
+                             fix[1], p[2]);
+    unmap_domain_page(p);
+
+    clear_fixmap(FIX_SELFTEST);
+    if ( !fail && !probe_read_u64(fix, &v) )
+        fail = selftest_fail("cleared fixmap slot still reads %#lx", v);
+    free_domheap_page(pg);
+
+    return fail;
+}
+REGISTER_SELFTEST("fixmap", selftest_fixmap);

@@ -18,6 +18,7 @@ const struct layout_region xen_layout[] = {
     { "read-write M2P",    RDWR_MPT_VIRT_START,   RDWR_MPT_VIRT_END },
     { "vmap",              VMAP_VIRT_START,       VMAP_VIRT_END },
     { "mapcache",          MAPCACHE_VIRT_START,   MAPCACHE_VIRT_END },
+    { "fixmap",            FIXMAP_VIRT_START,     FIXMAP_VIRT_END },
     { "bootmap",           BOOTMAP_VIRT_START,    BOOTMAP_VIRT_END },
     { "image",             XEN_VIRT_START,        XEN_VIRT_END },
     { "self-test scratch", SCRATCH_VIRT_START,    SCRATCH_VIRT_END },

@@ -17,7 +17,8 @@
  *  0xffff820000000000 0xffff827fffffffff  512G  260* per-domain area
  *  0xffff828000000000 0xffff82bfffffffff  256G  261  read-write M2P
  *  0xffff82c000000000 0xffff82cfffffffff   64G  261  vmap
- *  0xffff82d000000000 0xffff82d03fdfffff ~1022M 261  per-CPU mapcache windows
+ *  0xffff82d000000000 0xffff82d03fbfffff ~1020M 261  per-CPU mapcache windows
+ *  0xffff82d03fc00000 0xffff82d03fdfffff    2M  261  fixmap
  *  0xffff82d03fe00000 0xffff82d03fffffff    2M  261  boot mappings (bootmap)
  *  0xffff82d040000000 0xffff82d07fffffff    1G  261  hypervisor image
  *  0xffff82d080000000 0xffff82d0ffffffff    2G  261  self-test scratch
@@ -66,7 +67,9 @@
 #define VMAP_VIRT_START       _AC(0xffff82c000000000, UL)
 #define VMAP_VIRT_END         _AC(0xffff82d000000000, UL)
 #define MAPCACHE_VIRT_START   _AC(0xffff82d000000000, UL)
-#define MAPCACHE_VIRT_END     _AC(0xffff82d03fe00000, UL)
+#define MAPCACHE_VIRT_END     _AC(0xffff82d03fc00000, UL)
+#define FIXMAP_VIRT_START     _AC(0xffff82d03fc00000, UL)
+#define FIXMAP_VIRT_END       _AC(0xffff82d03fe00000, UL)
 #define BOOTMAP_VIRT_START    _AC(0xffff82d03fe00000, UL)
 #define BOOTMAP_VIRT_END      _AC(0xffff82d040000000, UL)
 #define XEN_VIRT_START        _AC(0xffff82d040000000, UL)
@@ -83,6 +86,7 @@
 #define DIRECTMAP_VIRT_END    _AC(0xffff880000000000, UL)
 
 #define BOOTMAP_SLOTS ((BOOTMAP_VIRT_END - BOOTMAP_VIRT_START) >> PAGE_SHIFT)
+#define FIXMAP_SLOTS  ((FIXMAP_VIRT_END - FIXMAP_VIRT_START) >> PAGE_SHIFT)
 
 /*
  * The hypervisor's L4 slots, and among them the per-guest ones (the
