@@ -24,11 +24,13 @@
  *  - a freed page holds the poison (debug builds) or zeroes (release),
  *    and comes back zeroed.
  *
- * Blocks held by the test are chained through their own page_info.list
- * (the test owns them, so it may), with the order in u.order. Large
- * blocks are checked by sampling so the test stays quick under emulation.
+ * Blocks held by the test are on a page list through their heads (the
+ * test owns them, so it may use their links), with the order in v.order.
+ * Large blocks are checked by sampling so the test stays quick under
+ * emulation.
  */
 #include <asm/mm.h>
+#include <asm/page-list.h>
 #include <xen/domain_page.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
@@ -42,7 +44,7 @@
 
 static const unsigned int cycle[] = { 0, 3, 1, 9, 0, 5 };
 
-static struct page_info *held;
+static PAGE_LIST_HEAD(held);
 static unsigned long held_blocks;
 
 /* What the test empties: frames below 2^region_bits bytes; 0: all. */
@@ -89,9 +91,8 @@ static unsigned int zone_bits(mfn_t mfn)
 
 static void hold(struct page_info *pg, unsigned int order)
 {
-    pg->u.order = order;
-    pg->list.next = held;
-    held = pg;
+    page_set_order(pg, order);
+    page_list_add(pg, &held);
     held_blocks++;
 }
 
@@ -233,30 +234,22 @@ static const char *check_zone_choice(unsigned int bits, unsigned int order)
 static const char *free_all_randomly(void)
 {
     const char *first_fail = NULL;
+    struct page_info *pg, *next;
 
-    while ( held )
-    {
-        struct page_info **link = &held;
-
-        while ( *link )
+    while ( !page_list_empty(&held) )
+        page_list_for_each_safe ( pg, next, &held )
         {
-            struct page_info *pg = *link;
-            unsigned int order = pg->u.order;
+            unsigned int order = page_get_order(pg);
             const char *fail;
 
             if ( rng(2) )
-            {
-                link = &pg->list.next;
                 continue;
-            }
-            *link = pg->list.next;
+            page_list_del(pg, &held);
             held_blocks--;
             if ( (fail = check_block(pg, order)) && !first_fail )
                 first_fail = fail;
-            pg->list.next = NULL;
             free_domheap_pages(pg, order);
         }
-    }
 
     return first_fail;
 }
@@ -331,19 +324,19 @@ static bool served(unsigned int order, unsigned int memflags)
  */
 static const char *check_merge(void)
 {
-    struct page_info **link, *pg;
+    struct page_info *pg;
     const char *fail;
     unsigned int i;
     mfn_t mfn;
 
-    for ( link = &held; *link && (*link)->u.order != 9;
-          link = &(*link)->list.next )
-        continue;
-    if ( !(pg = *link) )
+    page_list_for_each ( pg, &held )
+        if ( page_get_order(pg) == 9 )
+            break;
+    if ( !pg )
         return selftest_fail("no order-9 block held");
     if ( (fail = check_block(pg, 9)) )
         return fail;
-    *link = pg->list.next;
+    page_list_del(pg, &held);
     held_blocks--;
     mfn = page_to_mfn(pg);
 
@@ -434,7 +427,7 @@ static const char *selftest_heap(void)
         return selftest_fail("the heap is empty");
 
     rng_state = 0x243f6a8885a308d3UL;
-    held = NULL;
+    INIT_PAGE_LIST_HEAD(&held);
     held_blocks = 0;
     pick_region(avail0);
     if ( region_bits )

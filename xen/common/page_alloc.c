@@ -15,11 +15,11 @@
  * zones and buddies of different zones are never merged: the largest
  * block of zone z has order z - 1 (capped at MAX_ORDER).
  *
- * Free blocks. Per zone and order, a doubly linked list through the head
- * page's page_info.list, and a bitmap of the orders whose list is not
- * empty, so a search is a bit scan. Every page of a free block is in
- * state PGC_state_free; the head alone has u.order set to the block's
- * order, the other pages have NOT_A_HEAD. A block of order k at mfn m
+ * Free blocks. Per zone and order, a page list (asm/page-list.h) through
+ * the head pages, and a bitmap of the orders whose list is not empty, so
+ * a search is a bit scan. Every page of a free block is in state
+ * PGC_state_free; the head alone has v.order set to the block's order,
+ * the other pages have NOT_A_HEAD. A block of order k at mfn m
  * has its buddy at m ^ 2^k; they merge when the buddy is a valid frame
  * heading a free block of the same order in the same zone. Merging is
  * done on every free, so no two free buddies ever exist side by side
@@ -38,6 +38,7 @@
  * Locking: see heap_lock().
  */
 #include <asm/mm.h>
+#include <asm/page-list.h>
 #include <asm/system.h>
 #include <xen/domain_page.h>
 #include <xen/lib.h>
@@ -53,14 +54,14 @@
 #define HEAP_PADDR_BITS 52
 #define NR_ZONES        (HEAP_PADDR_BITS - PAGE_SHIFT + 1)
 
-/* u.order of a free page that is not the head of its block. */
+/* v.order of a free page that is not the head of its block. */
 #define NOT_A_HEAD      (~0U)
 
 /* Debug builds fill freed pages with this. */
 #define POISON_BYTE     0xc2
 #define POISON_WORD     0xc2c2c2c2c2c2c2c2UL
 
-static struct page_info *free_list[NR_ZONES][MAX_ORDER + 1];
+static struct page_list_head free_list[NR_ZONES][MAX_ORDER + 1];
 /* Bit k of free_orders[z]: free_list[z][k] is not empty. */
 static uint32_t free_orders[NR_ZONES];
 /* Free frames, per zone and in all. */
@@ -117,41 +118,24 @@ static unsigned int bits_max_zone(unsigned int bits)
 static void list_add_block(struct page_info *pg, unsigned int z,
                            unsigned int order)
 {
-    struct page_info *first = free_list[z][order];
-
-    pg->u.order = order;
-    pg->list.prev = NULL;
-    pg->list.next = first;
-    if ( first )
-        first->list.prev = pg;
-    free_list[z][order] = pg;
+    page_set_order(pg, order);
+    page_list_add(pg, &free_list[z][order]);
     free_orders[z] |= 1U << order;
 }
 
 static void list_del_block(struct page_info *pg, unsigned int z,
                            unsigned int order)
 {
-    struct page_info *next = pg->list.next, *prev = pg->list.prev;
-
-    ASSERT(pg->u.order == order && page_state_is(pg, free));
-    if ( prev )
-        prev->list.next = next;
-    else
-    {
-        ASSERT(free_list[z][order] == pg);
-        free_list[z][order] = next;
-        if ( !next )
-            free_orders[z] &= ~(1U << order);
-    }
-    if ( next )
-        next->list.prev = prev;
-    pg->list.next = pg->list.prev = NULL;
-    pg->u.order = NOT_A_HEAD;
+    ASSERT(page_get_order(pg) == order && page_state_is(pg, free));
+    page_list_del(pg, &free_list[z][order]);
+    if ( page_list_empty(&free_list[z][order]) )
+        free_orders[z] &= ~(1U << order);
+    page_set_order(pg, NOT_A_HEAD);
 }
 
 /*
  * Puts the block of 2^order frames at mfn, whose pages are all marked
- * free with u.order NOT_A_HEAD already, on the free lists, merging it
+ * free with v.order NOT_A_HEAD already, on the free lists, merging it
  * with its buddies as far as its zone allows, and counts it as free.
  */
 static void free_block(unsigned long mfn, unsigned int order)
@@ -169,7 +153,7 @@ static void free_block(unsigned long mfn, unsigned int order)
         if ( !mfn_valid(_mfn(buddy)) )
             break;
         bp = mfn_to_page(_mfn(buddy));
-        if ( !page_state_is(bp, free) || bp->u.order != order )
+        if ( !page_state_is(bp, free) || page_get_order(bp) != order )
             break;
         /* order < top keeps the pair inside one aligned zone block. */
         ASSERT(mfn_zone(buddy) == z);
@@ -205,7 +189,7 @@ static struct page_info *take_block(unsigned int order, unsigned int max_zone)
         if ( !orders )
             continue;
         k = __builtin_ctz(orders);
-        pg = free_list[z][k];
+        pg = page_list_first(&free_list[z][k]);
         list_del_block(pg, z, k);
         /* Give back the upper halves until the block is the right size. */
         while ( k > order )
@@ -278,7 +262,7 @@ static void flush_stale_translations(struct page_info *pg, unsigned int order)
         if ( !need || (int32_t)(pg[i].tlbflush_timestamp - newest) > 0 )
             newest = pg[i].tlbflush_timestamp;
         need = true;
-        pg[i].count_info &= ~PGC_need_tlbflush;
+        page_clear_flag(&pg[i], PGC_need_tlbflush);
     }
     if ( need )
         flush_stale_tlbs(newest);
@@ -298,8 +282,10 @@ static void prepare_pages(struct page_info *pg, unsigned int order,
 
         ASSERT(i == 0 ? page_state_is(&pg[i], inuse)
                       : page_state_is(&pg[i], free));
+        /* In use, untyped, no references, no owner. */
         pg[i].count_info = PGC_state_inuse;
-        pg[i].u.type_info = 0;
+        pg[i].type_info = 0;
+        pg[i].v.owner = 0;
 
         if ( !poisoned && (memflags & MEMF_no_scrub) )
             continue;
@@ -363,8 +349,10 @@ static void __noreturn bad_free(const struct page_info *pg, unsigned int order,
     mfn_t mfn = page_to_mfn(pg);
 
     /* Without a frame-table entry there is no count_info to show. */
-    printk(XENLOG_ERR "heap: free of %#lx order %u: %s (count_info %#lx)\n",
-           mfn_x(mfn), order, what, mfn_valid(mfn) ? pg->count_info : 0);
+    printk(XENLOG_ERR "heap: free of %#lx order %u: %s (count_info %#lx "
+           "type_info %#lx)\n", mfn_x(mfn), order, what,
+           mfn_valid(mfn) ? pg->count_info : 0,
+           mfn_valid(mfn) ? pg->type_info : 0);
     BUG();
 }
 
@@ -377,6 +365,13 @@ static void check_in_use(const struct page_info *pg, unsigned int order,
     /* Owners clear their marks before giving a page back. */
     if ( unlikely(pg->count_info & (PGC_xen_heap | PGC_pagetable)) )
         bad_free(pg, order, "still a xenheap or page-table page");
+    /*
+     * A reference left behind would let its holder reach the frame after
+     * the heap has handed it to someone else.
+     */
+    if ( unlikely((pg->count_info & (PGC_count_mask | PGC_allocated)) ||
+                  (pg->type_info & PGT_count_mask)) )
+        bad_free(pg, order, "still referenced");
 }
 
 void free_domheap_pages(struct page_info *pg, unsigned int order)
@@ -408,9 +403,9 @@ void free_domheap_pages(struct page_info *pg, unsigned int order)
 
         /*
          * Marking the pages free before they are on a list is harmless:
-         * only a head with a valid u.order is ever taken for a buddy.
+         * only a head with a valid v.order is ever taken for a buddy.
          */
-        pg[i].u.order = NOT_A_HEAD;
+        page_set_order(&pg[i], NOT_A_HEAD);
         pg[i].count_info = PGC_state_free |
                            (pg[i].count_info & PGC_need_tlbflush) |
                            (IS_ENABLED(CONFIG_DEBUG) ? PGC_poisoned : 0);
@@ -451,7 +446,7 @@ void init_heap_pages(mfn_t mfn, unsigned long nr)
         {
             /* Frames come from the frame table in use; twice is a bug. */
             ASSERT(page_state_is(&pg[i], inuse));
-            pg[i].u.order = NOT_A_HEAD;
+            page_set_order(&pg[i], NOT_A_HEAD);
             pg[i].count_info = PGC_state_free;
         }
 

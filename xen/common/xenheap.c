@@ -35,9 +35,9 @@ static void mark_xenheap(struct page_info *pg, unsigned long n, bool on)
     {
         ASSERT(!!(pg[i].count_info & PGC_xen_heap) != on);
         if ( on )
-            pg[i].count_info |= PGC_xen_heap;
+            page_set_flag(&pg[i], PGC_xen_heap);
         else
-            pg[i].count_info &= ~PGC_xen_heap;
+            page_clear_flag(&pg[i], PGC_xen_heap);
     }
 }
 

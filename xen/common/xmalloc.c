@@ -26,12 +26,12 @@
 
 static void large_order_set(void *p, unsigned int order)
 {
-    virt_to_page(p)->u.order = order;
+    page_set_order(virt_to_page(p), order);
 }
 
 static unsigned int large_order_get(const void *p)
 {
-    return virt_to_page(p)->u.order;
+    return page_get_order(virt_to_page(p));
 }
 
 /*

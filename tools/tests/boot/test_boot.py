@@ -19,7 +19,8 @@ FIRMWARES = ["bios", "efi"]
 M1_SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables",
                 "image-mapping", "pagetables", "mapcache", "heap", "xenheap",
                 "vmap", "xmalloc", "apic-mode", "acpi-madt", "acpi-hpet",
-                "io-apic", "i8259", "mm-audit-negative", "mm-audit"]
+                "io-apic", "i8259", "page-info", "l4-slots", "fixmap",
+                "mm-audit-negative", "mm-audit"]
 
 # What mm-audit-negative plants and the reason the audit must give; the
 # trampoline's plant needs an AP trampoline, which one CPU does not set up.

@@ -27,8 +27,8 @@ APIC_CPUS = {"x2APIC": CPU + ",+x2apic", "xAPIC": CPU + ",-x2apic"}
 SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables",
              "image-mapping", "pagetables", "mapcache", "heap", "xenheap",
              "vmap", "xmalloc", "apic-mode", "locks", "smp-mm-stress",
-             "smp-pt-stress", "timers", "tlb-shootdown", "mm-audit-negative",
-             "mm-audit"]
+             "smp-pt-stress", "timers", "tlb-shootdown", "page-info",
+             "l4-slots", "fixmap", "mm-audit-negative", "mm-audit"]
 
 SUMMARY = re.compile(r"^\(XEN\) selftest: (\d+) passed, (\d+) failed$", re.M)
 BROUGHT_UP = re.compile(r"^\(XEN\) Brought up (\d+) CPUs$", re.M)

@@ -31,6 +31,7 @@
 #define __XEN_HOST_TEST__
 
 #include <asm/mm.h>
+#include <asm/page-list.h>
 #include <xen/domain_page.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
@@ -310,10 +311,11 @@ static void check_zone_choice(unsigned long mfn, unsigned int order,
         end = min(end, 1UL << (bits - PAGE_SHIFT));
     for ( m = 1UL << zone_of(mfn); m < end; m += n )
         CHECK_MSG(!mfn_valid(_mfn(m)) || !page_state_is(&ft[m], free) ||
-                  ft[m].u.order > MAX_ORDER || ft[m].u.order < order,
+                  page_get_order(&ft[m]) > MAX_ORDER ||
+                  page_get_order(&ft[m]) < order,
                   "order %u at %#lx (MEMF_bits(%u)) while %#lx heads a free "
                   "block of order %u in a higher zone", order, mfn, bits, m,
-                  ft[m].u.order);
+                  page_get_order(&ft[m]));
 }
 
 /*
@@ -436,9 +438,9 @@ static unsigned long audit(void)
             continue;
         }
 
-        order = pg->u.order;
+        order = page_get_order(pg);
         CHECK_MSG(order <= MAX_ORDER, "frame %#lx is free but heads no block "
-                  "and is in none (u.order %#x)", mfn, order);
+                  "and is in none (v.order %#x)", mfn, order);
         n = 1UL << order;
         CHECK_MSG(!(mfn & (n - 1)) && mfn + n <= max_page &&
                   zone_of(mfn) == zone_of(mfn + n - 1),
@@ -450,17 +452,17 @@ static unsigned long audit(void)
                       order, model[mfn + i]);
             CHECK_MSG(!i || (mfn_valid(_mfn(mfn + i)) &&
                              page_state_is(&pg[i], free) &&
-                             pg[i].u.order > MAX_ORDER),
+                             page_get_order(&pg[i]) > MAX_ORDER),
                       "frame %#lx of free block %#lx order %u: count_info "
-                      "%#lx u.order %#x", mfn + i, mfn, order,
-                      pg[i].count_info, pg[i].u.order);
+                      "%#lx v.order %#x", mfn + i, mfn, order,
+                      pg[i].count_info, page_get_order(&pg[i]));
         }
 
         buddy = mfn ^ n;
         CHECK_MSG(order == zone_top_order(zone_of(mfn)) ||
                   !mfn_valid(_mfn(buddy)) ||
                   !page_state_is(&ft[buddy], free) ||
-                  ft[buddy].u.order != order,
+                  page_get_order(&ft[buddy]) != order,
                   "free buddies %#lx and %#lx of order %u not merged", mfn,
                   buddy, order);
 
@@ -490,45 +492,41 @@ static unsigned long audit(void)
 /* The free block headed by mfn has this order. */
 static void check_block(unsigned long mfn, unsigned int order)
 {
-    CHECK_MSG(page_state_is(&ft[mfn], free) && ft[mfn].u.order == order,
-              "frame %#lx: count_info %#lx u.order %#x, want a free block of "
-              "order %u", mfn, ft[mfn].count_info, ft[mfn].u.order, order);
+    CHECK_MSG(page_state_is(&ft[mfn], free) &&
+              page_get_order(&ft[mfn]) == order,
+              "frame %#lx: count_info %#lx v.order %#x, want a free block of "
+              "order %u", mfn, ft[mfn].count_info, page_get_order(&ft[mfn]),
+              order);
 }
 
 /* ------------------------------------------------------------------------
- * Held blocks, for tests that take many: a list through page_info.list,
- * the order kept in u.order (the holder owns the page).
+ * Held blocks, for tests that take many: a page list through the heads,
+ * the order kept in v.order (the holder owns the page).
  */
 
-static struct page_info *held;
+static PAGE_LIST_HEAD(held);
 static unsigned long nr_held;
 
 static void hold(struct page_info *pg, unsigned int order)
 {
-    pg->u.order = order;
-    pg->list.next = held;
-    held = pg;
+    page_set_order(pg, order);
+    page_list_add(pg, &held);
     nr_held++;
 }
 
 /* Frees all held blocks in a random order. */
 static void free_held_randomly(void)
 {
-    struct page_info **v = calloc(nr_held ? nr_held : 1, sizeof(*v));
+    struct page_info **v = calloc(nr_held ? nr_held : 1, sizeof(*v)), *pg;
     unsigned long i, n = 0;
 
     CHECK(v);
-    for ( ; held; held = held->list.next )
-        v[n++] = held;
+    while ( (pg = page_list_remove_head(&held)) )
+        v[n++] = pg;
     CHECK_EQU(n, nr_held);
     shuffle(v, n);
     for ( i = 0; i < n; i++ )
-    {
-        unsigned int order = v[i]->u.order;
-
-        v[i]->list.next = NULL;
-        free_pages(v[i], order);
-    }
+        free_pages(v[i], page_get_order(v[i]));
     free(v);
     nr_held = 0;
 }
@@ -590,6 +588,107 @@ static void expect_bug(void (*fn)(void), ...)
     while ( (needle = va_arg(ap, const char *)) )
         CHECK_MSG(strstr(out, needle), "no \"%s\" in: %s", needle, out);
     va_end(ap);
+}
+
+/* ------------------------------------------------------------------------
+ * Page lists (asm/page-list.h), whose links are 32-bit frame numbers.
+ */
+
+/* The list holds exactly want[0..n), in order, both ways round. */
+static void check_list(const struct page_list_head *l,
+                       const unsigned long *want, unsigned int n)
+{
+    const struct page_info *pg;
+    unsigned int i = 0;
+
+    CHECK_EQ(page_list_empty(l), n == 0);
+    page_list_for_each ( pg, l )
+    {
+        CHECK_MSG(i < n && mfn_of(pg) == want[i], "forward %u: frame %#lx",
+                  i, mfn_of(pg));
+        i++;
+    }
+    CHECK_EQU(i, n);
+    for ( pg = page_list_last(l); pg; pg = page_list_prev(pg) )
+    {
+        CHECK_MSG(i > 0 && mfn_of(pg) == want[i - 1],
+                  "backward %u: frame %#lx", i, mfn_of(pg));
+        i--;
+    }
+    CHECK_EQU(i, 0);
+    if ( n )
+    {
+        CHECK_EQU(ft[want[0]].list.prev, PAGE_LIST_NULL);
+        CHECK_EQU(ft[want[n - 1]].list.next, PAGE_LIST_NULL);
+    }
+}
+
+TEST(page_list_links_are_frame_numbers)
+{
+    PAGE_LIST_HEAD(l);
+    const unsigned long top = MAX_FRAMES - 1;
+
+    machine(4096);
+    check_list(&l, NULL, 0);
+
+    /* Frame 0 is a frame like any other, not "none". */
+    page_list_add_tail(&ft[0], &l);
+    page_list_add_tail(&ft[top], &l);
+    page_list_add_tail(&ft[7], &l);
+    page_list_add(&ft[100], &l);
+    check_list(&l, (unsigned long[]){ 100, 0, top, 7 }, 4);
+    CHECK_EQU(ft[100].list.next, 0);
+    CHECK_EQU(ft[0].list.next, top);
+    CHECK_EQU(ft[7].list.prev, top);
+
+    /* From the middle, the back and the front. */
+    page_list_del(&ft[0], &l);
+    CHECK_EQU(ft[0].list.next, PAGE_LIST_NULL);
+    CHECK_EQU(ft[0].list.prev, PAGE_LIST_NULL);
+    check_list(&l, (unsigned long[]){ 100, top, 7 }, 3);
+    page_list_del(&ft[7], &l);
+    check_list(&l, (unsigned long[]){ 100, top }, 2);
+    CHECK(page_list_remove_head(&l) == &ft[100]);
+    check_list(&l, (unsigned long[]){ top }, 1);
+    CHECK(page_list_first(&l) == page_list_last(&l));
+    CHECK(page_list_remove_head(&l) == &ft[top]);
+    check_list(&l, NULL, 0);
+    CHECK(!page_list_last(&l));
+    CHECK(!page_list_remove_head(&l));
+}
+
+TEST(page_list_for_each_safe_survives_deleting_every_page)
+{
+    PAGE_LIST_HEAD(l);
+    unsigned long want[64], kept[64];
+    struct page_info *pg, *tmp;
+    unsigned int i, n = 0;
+
+    machine(4096);
+    for ( i = 0; i < 64; i++ )
+    {
+        want[i] = i * 61 + 3;
+        page_list_add_tail(&ft[want[i]], &l);
+    }
+    check_list(&l, want, 64);
+
+    /* Every third page goes; the walk must still visit all of them. */
+    i = 0;
+    page_list_for_each_safe ( pg, tmp, &l )
+    {
+        CHECK_EQU(mfn_of(pg), want[i]);
+        if ( i % 3 )
+            kept[n++] = want[i];
+        else
+            page_list_del(pg, &l);
+        i++;
+    }
+    CHECK_EQU(i, 64);
+    check_list(&l, kept, n);
+
+    page_list_for_each_safe ( pg, tmp, &l )
+        page_list_del(pg, &l);
+    check_list(&l, NULL, 0);
 }
 
 /* ------------------------------------------------------------------------
@@ -891,7 +990,7 @@ TEST(buddy_outside_the_frame_table_or_in_use_is_not_merged)
 
     /* Buddy in use, with a page_info that looks like a matching head. */
     machine(256);
-    ft[192].u.order = 6;
+    page_set_order(&ft[192], 6);
     heap_add(128, 64);
     CHECK_EQU(audit(), 1);
     check_block(128, 6);
@@ -1143,6 +1242,18 @@ static void pagetable_page_free(void)
     free_domheap_pages(victim_pg, 3);
 }
 
+static void referenced_page_free(void)
+{
+    victim_pg[0].count_info += 1;
+    free_domheap_pages(victim_pg, 3);
+}
+
+static void typed_page_free(void)
+{
+    victim_pg[0].type_info = PGT_writable_page | 1;
+    free_domheap_pages(victim_pg, 3);
+}
+
 static void free_of_free_page(void)
 {
     free_domheap_pages(&ft[1536], 0);
@@ -1188,6 +1299,9 @@ TEST(bad_frees_bug)
     }
     expect_bug(pagetable_page_free, "still a xenheap or page-table page",
                "BUG at", NULL);
+    expect_bug(referenced_page_free, "still referenced", "BUG at", NULL);
+    expect_bug(typed_page_free, "still referenced",
+               "type_info 0xe000000000000001", "BUG at", NULL);
 
     /* None of it reached the parent. */
     audit();

@@ -283,7 +283,7 @@ void __init bench_run(void)
     if ( !frames || !xh_page )
         panic("bench: not enough memory");
     xh_pg = virt_to_page(xh_page);
-    scratch_va = PERDOMAIN_VIRT_START;
+    scratch_va = SCRATCH_VIRT_START;
 
     printk("bench: calibrate %lu ticks per 1000 instructions, "
            "direct map %lu MiB\n", per_k, directmap_bytes >> 20);

@@ -135,6 +135,13 @@ static void build_tss(struct tss64 *tss, unsigned long block)
     unsigned int i;
 
     memset(tss, 0, sizeof(*tss));
+    /*
+     * Where an interrupt from guest mode (ring 3) starts pushing: the
+     * guest's registers land in struct cpu_info (asm/current.h). Nothing
+     * runs in ring 3 before the PV issues, but then nothing has to
+     * change here.
+     */
+    tss->rsp[0] = guest_frame_top(block);
     for ( i = 1; i <= IST_MAX; i++ )
         tss->ist[i - 1] = ist_stack_top(block, i);
     /* A bitmap offset past the limit: no I/O bitmap, all ports closed. */

@@ -184,7 +184,7 @@ static void stamp_frame(struct page_info *pg, uint32_t now)
         old = seen;
     }
     /* Set after the stamp: a reader that sees the flag sees the stamp. */
-    __atomic_fetch_or(&pg->count_info, PGC_need_tlbflush, __ATOMIC_SEQ_CST);
+    page_set_flag(pg, PGC_need_tlbflush);
 }
 
 void mark_frames_stale(struct page_info *pg, unsigned long nr)

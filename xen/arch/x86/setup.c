@@ -8,9 +8,11 @@
 #include <asm/bench.h>
 #include <asm/bootinfo.h>
 #include <asm/e820.h>
+#include <asm/fixmap.h>
 #include <asm/i8259.h>
 #include <asm/image.h>
 #include <asm/io_apic.h>
+#include <asm/l4-slots.h>
 #include <asm/layout.h>
 #include <asm/mm.h>
 #include <asm/pg2virt.h>
@@ -88,6 +90,7 @@ void __init __start_xen(paddr_t mbi_pa)
 
     percpu_init();
     image_map_init();
+    fixmap_init();
     multiboot2_parse(mbi_pa);
 
     /* Options decide how the console starts; their messages wait in conring. */
@@ -113,6 +116,7 @@ void __init __start_xen(paddr_t mbi_pa)
     mapcache_init();
     init_boot_allocator();
     xen_pagetables_init();
+    xen_l4_slots_init();
     frame_table_init();
     end_boot_allocator();
     mm_heap_ready = true;

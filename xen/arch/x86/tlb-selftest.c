@@ -7,6 +7,7 @@
  */
 #include <asm/extable.h>
 #include <asm/mm.h>
+#include <asm/page-list.h>
 #include <xen/domain_page.h>
 #include <xen/flushtlb.h>
 #include <xen/lib.h>
@@ -48,7 +49,8 @@ static void probe_on(const cpumask_t *target, const void *va)
  */
 static struct page_info *reallocate(mfn_t mfn)
 {
-    struct page_info *held = NULL, *pg, *found = NULL;
+    PAGE_LIST_HEAD(held);
+    struct page_info *pg, *found = NULL;
     unsigned int i;
 
     for ( i = 0; i < REALLOC_TRIES && !found; i++ )
@@ -58,17 +60,10 @@ static struct page_info *reallocate(mfn_t mfn)
         if ( mfn_eq(page_to_mfn(pg), mfn) )
             found = pg;
         else
-        {
-            pg->list.next = held;
-            held = pg;
-        }
+            page_list_add(pg, &held);
     }
-    while ( (pg = held) != NULL )
-    {
-        held = pg->list.next;
-        pg->list.next = NULL;
+    while ( (pg = page_list_remove_head(&held)) != NULL )
         free_domheap_page(pg);
-    }
 
     return found;
 }

@@ -33,8 +33,6 @@ unsigned long frame_table_bytes;
 /* Bit n: chunk n is mapped. Written at boot, read-only afterwards. */
 static uint64_t chunk_valid[NR_CHUNKS / 64];
 
-BUILD_BUG_ON(sizeof(struct page_info) != 32);
-
 bool mfn_valid(mfn_t mfn)
 {
     unsigned long chunk = mfn_x(mfn) / FRAMES_PER_CHUNK;
@@ -82,11 +80,12 @@ void __init frame_table_init(void)
         if ( e820.map[i].type == E820_RAM )
             top = max(top, (unsigned long)((e820.map[i].addr +
                                             e820.map[i].size) >> PAGE_SHIFT));
-    if ( top > FRAMETABLE_NR )
+    /* 32-bit links and owners (asm/mm.h) name frames below MFN32_LIMIT. */
+    if ( top > min(FRAMETABLE_NR, MFN32_LIMIT) )
     {
-        printk(XENLOG_WARNING "RAM above %lu GiB is ignored: the frame "
-               "table region is full\n", FRAMETABLE_NR >> (30 - PAGE_SHIFT));
-        top = FRAMETABLE_NR;
+        top = min(FRAMETABLE_NR, MFN32_LIMIT);
+        printk(XENLOG_WARNING "RAM from frame %#lx up is ignored: frame "
+               "numbers above it do not fit the frame table\n", top);
     }
 
     /* The map is sorted, so chunks come in order: skip repeats. */

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The virtual layout of asm/config.h as data, so that the boot log can
- * show it and boot can prove that no two regions overlap and that all of
- * them sit inside the hypervisor's L4 slots.
+ * show it and boot can prove that no two regions overlap, that all of
+ * them sit inside the hypervisor's L4 slots, and that none straddles a
+ * shared and a per-guest slot (asm/l4-slots.h): a region is either in
+ * every address space or in one guest's.
  */
 #include <asm/config.h>
+#include <asm/l4-slots.h>
 #include <asm/layout.h>
 #include <xen/lib.h>
 
@@ -15,8 +18,10 @@ const struct layout_region xen_layout[] = {
     { "read-write M2P",    RDWR_MPT_VIRT_START,   RDWR_MPT_VIRT_END },
     { "vmap",              VMAP_VIRT_START,       VMAP_VIRT_END },
     { "mapcache",          MAPCACHE_VIRT_START,   MAPCACHE_VIRT_END },
+    { "fixmap",            FIXMAP_VIRT_START,     FIXMAP_VIRT_END },
     { "bootmap",           BOOTMAP_VIRT_START,    BOOTMAP_VIRT_END },
     { "image",             XEN_VIRT_START,        XEN_VIRT_END },
+    { "self-test scratch", SCRATCH_VIRT_START,    SCRATCH_VIRT_END },
     { "frame table",       FRAMETABLE_VIRT_START, FRAMETABLE_VIRT_END },
     { "xenheap",           XENHEAP_VIRT_START,    XENHEAP_VIRT_END },
     { "page-to-virt",      PG2VIRT_VIRT_START,    PG2VIRT_VIRT_END },
@@ -26,7 +31,7 @@ const unsigned int xen_layout_nr = ARRAY_SIZE(xen_layout);
 
 const char *layout_check(const struct layout_region *r, unsigned int nr)
 {
-    unsigned int i;
+    unsigned int i, slot;
 
     for ( i = 0; i < nr; i++ )
     {
@@ -38,6 +43,11 @@ const char *layout_check(const struct layout_region *r, unsigned int nr)
         /* The table is kept in address order, so neighbours suffice. */
         if ( i && r[i].start < r[i - 1].end )
             return r[i].name;
+        for ( slot = l4_table_offset(r[i].start);
+              slot <= l4_table_offset(r[i].end - 1); slot++ )
+            if ( l4_slot_is_per_guest(slot) !=
+                 l4_slot_is_per_guest(l4_table_offset(r[i].start)) )
+                return r[i].name;
     }
 
     return NULL;
@@ -50,11 +60,16 @@ void __init layout_init(void)
 
     if ( bad )
         panic("virtual layout: region '%s' is empty, outside slots "
-              "256-271 or overlaps its neighbour", bad);
+              "256-271, overlaps its neighbour or straddles a shared and "
+              "a per-guest slot", bad);
 
     printk("Virtual layout (no region overlaps another):\n");
     for ( i = 0; i < xen_layout_nr; i++ )
-        printk(" %016lx-%016lx %-16s L4 %lu\n", xen_layout[i].start,
-               xen_layout[i].end - 1, xen_layout[i].name,
-               (xen_layout[i].start >> L4_PAGE_SHIFT) & 511);
+    {
+        unsigned int slot = l4_table_offset(xen_layout[i].start);
+
+        printk(" %016lx-%016lx %-17s L4 %u%s\n", xen_layout[i].start,
+               xen_layout[i].end - 1, xen_layout[i].name, slot,
+               l4_slot_is_per_guest(slot) ? " (per guest)" : "");
+    }
 }

@@ -149,11 +149,14 @@ REGISTER_SELFTEST("mapcache", selftest_mapcache);
 /* ------------------------------------------------------------------------
  * Hypervisor page tables
  *
- * Scratch mappings go in the per-domain region, which has no other user
- * until guests exist.
+ * Scratch mappings go in the scratch range: a shared slot, so they
+ * exercise the tables every address space will see, and nothing else
+ * lives there. 2 GiB of it: 2 MiB and 1 GiB leaves side by side.
  */
 
-#define SCRATCH_VA PERDOMAIN_VIRT_START
+#define SCRATCH_VA SCRATCH_VIRT_START
+BUILD_BUG_ON(SCRATCH_VIRT_END - SCRATCH_VIRT_START < (2UL << L3_PAGE_SHIFT));
+BUILD_BUG_ON(SCRATCH_VIRT_START & ((1UL << L3_PAGE_SHIFT) - 1));
 
 /* Expects [va, va + nr pages) mapped to mfn.. at leaf level lvl (0: any). */
 static const char *check_mapped(unsigned long va, mfn_t mfn, unsigned long nr,

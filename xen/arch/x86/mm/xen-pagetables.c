@@ -17,9 +17,10 @@
  * superpage when a write makes it uniform. Intermediate entries carry
  * no restrictions (present, writable, executable): the leaf decides.
  *
- * The L4 entries of the hypervisor's slots are all populated by
+ * The L4 entries of the hypervisor's shared slots are all populated by
  * xen_pagetables_init() and never change afterwards, because PV guests
- * will carry copies of them in their own L4 tables.
+ * will carry copies of them in their own L4 tables; the per-guest slots
+ * stay empty here (asm/l4-slots.h).
  *
  * One lock (xen_pt_lock, interrupt-safe, since xenheap allocations may
  * come from interrupt handlers) covers every change to the tables; it
@@ -46,8 +47,10 @@
  * (4 KiB of L1 per 2 MiB of address space ever used).
  */
 #include <asm/config.h>
+#include <asm/l4-slots.h>
 #include <asm/mm.h>
 #include <asm/page.h>
+#include <asm/page-list.h>
 #include <asm/processor.h>
 #include <xen/domain_page.h>
 #include <xen/flushtlb.h>
@@ -76,13 +79,12 @@ static DEFINE_SPINLOCK(xen_pt_lock);
 
 /*
  * What one change under the lock did, for the flush after it: tables
- * unhooked wait in retired (chained through page_info.list.next) until
- * every CPU has flushed.
+ * unhooked wait in retired until every CPU has flushed.
  */
 struct pt_change {
     bool replaced;                  /* a present leaf or superpage changed */
     bool unhooked;                  /* a table was taken out of the tree */
-    struct page_info *retired;      /* heap tables to free after the flush */
+    struct page_list_head retired;  /* heap tables to free after the flush */
 };
 
 bool cpu_has_page1gb;
@@ -113,7 +115,7 @@ static mfn_t alloc_xen_pagetable(void)
 
         if ( !pg )
             return INVALID_MFN;
-        pg->count_info |= PGC_pagetable;
+        page_set_flag(pg, PGC_pagetable);
         arch_fetch_and_add(&xen_pagetable_pages, 1);
         return page_to_mfn(pg); /* the heap zeroes what it hands out */
     }
@@ -160,14 +162,10 @@ static bool table_may_go(mfn_t mfn)
  */
 static void retire_xen_pagetable(mfn_t mfn, struct pt_change *chg)
 {
-    struct page_info *pg;
-
     chg->unhooked = true;
     if ( !table_may_go(mfn) )
         return;
-    pg = mfn_to_page(mfn);
-    pg->list.next = chg->retired;
-    chg->retired = pg;
+    page_list_add(mfn_to_page(mfn), &chg->retired);
 }
 
 /*
@@ -178,7 +176,7 @@ static void finish_change(struct pt_change *chg, unsigned long s,
                           unsigned long e, bool local_only)
 {
     uint32_t unhooked_at = tlbflush_current_time();
-    struct page_info *pg, *next;
+    struct page_info *pg;
     unsigned long freed = 0;
     cpumask_t self;
 
@@ -193,9 +191,9 @@ static void finish_change(struct pt_change *chg, unsigned long s,
         flush_area_mask(&self, s, (e - s) >> PAGE_SHIFT);
     }
 
-    for ( pg = chg->retired; pg; pg = next, freed++ )
+    while ( (pg = page_list_remove_head(&chg->retired)) != NULL )
     {
-        next = pg->list.next;
+        freed++;
 #ifdef CONFIG_DEBUG
         {
             unsigned int cpu;
@@ -210,8 +208,7 @@ static void finish_change(struct pt_change *chg, unsigned long s,
                 }
         }
 #endif
-        pg->list.next = NULL;
-        pg->count_info &= ~PGC_pagetable;
+        page_clear_flag(pg, PGC_pagetable);
         free_domheap_page(pg);
     }
     if ( freed )
@@ -424,7 +421,7 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
                      unsigned long flags)
 {
     unsigned long s = virt, done, irqfl;
-    struct pt_change chg = { 0 };
+    struct pt_change chg = { .retired = PAGE_LIST_HEAD_INIT };
     int rc = 0;
 
     ASSERT(!(virt & ~PAGE_MASK));
@@ -704,7 +701,7 @@ pgentry_t xen_pagetable_lookup(unsigned long va, unsigned int *level)
 void __init xen_pagetables_init(void)
 {
     uint32_t eax, ebx, ecx, edx;
-    struct pt_change chg = { 0 };
+    struct pt_change chg = { .retired = PAGE_LIST_HEAD_INIT };
     unsigned int slot;
 
     cpuid(0x80000000, &eax, &ebx, &ecx, &edx);
@@ -714,10 +711,10 @@ void __init xen_pagetables_init(void)
         cpu_has_page1gb = edx & CPUID_EXT_PAGE1GB;
     }
 
-    /* Fix every L4 entry of the hypervisor's slots now, for good. */
+    /* Fix every L4 entry of the hypervisor's shared slots now, for good. */
     for ( slot = l4_table_offset(HYPERVISOR_VIRT_START);
           slot <= l4_table_offset(HYPERVISOR_VIRT_END - 1); slot++ )
-        if ( mfn_eq(next_table(&idle_pg_table[slot], 4, &chg),
-                    INVALID_MFN) )
+        if ( l4_slot_is_shared(slot) &&
+             mfn_eq(next_table(&idle_pg_table[slot], 4, &chg), INVALID_MFN) )
             panic("out of memory for the hypervisor's L3 tables");
 }

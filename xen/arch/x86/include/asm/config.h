@@ -12,23 +12,32 @@
  *  start              end (inclusive)     size  L4   what
  *  0xffff800000000000 0xffff803fffffffff  256G  256  read-only M2P (guest view)
  *  0xffff804000000000 0xffff80ffffffffff  768G  256+ reserved
- *  0xffff810000000000 0xffff817fffffffff  512G  258  guest linear page table
- *  0xffff818000000000 0xffff81ffffffffff  512G  259  reserved
- *  0xffff820000000000 0xffff827fffffffff  512G  260  per-domain area
+ *  0xffff810000000000 0xffff817fffffffff  512G  258* guest linear page table
+ *  0xffff818000000000 0xffff81ffffffffff  512G  259* reserved
+ *  0xffff820000000000 0xffff827fffffffff  512G  260* per-domain area
  *  0xffff828000000000 0xffff82bfffffffff  256G  261  read-write M2P
  *  0xffff82c000000000 0xffff82cfffffffff   64G  261  vmap
- *  0xffff82d000000000 0xffff82d03fdfffff ~1022M 261  per-CPU mapcache windows
+ *  0xffff82d000000000 0xffff82d03fbfffff ~1020M 261  per-CPU mapcache windows
+ *  0xffff82d03fc00000 0xffff82d03fdfffff    2M  261  fixmap
  *  0xffff82d03fe00000 0xffff82d03fffffff    2M  261  boot mappings (bootmap)
  *  0xffff82d040000000 0xffff82d07fffffff    1G  261  hypervisor image
- *  0xffff82d080000000 0xffff82dfffffffff  ~62G  261  reserved
+ *  0xffff82d080000000 0xffff82d0ffffffff    2G  261  self-test scratch
+ *  0xffff82d100000000 0xffff82dfffffffff  ~60G  261  reserved
  *  0xffff82e000000000 0xffff82ffffffffff  128G  261  frame table
  *  0xffff830000000000 0xffff837fffffffff  512G  262  xenheap (through vmap)
  *  0xffff838000000000 0xffff83ffffffffff  512G  263  page-to-virt tracking
  *  0xffff840000000000 0xffff87ffffffffff    4T  264+ direct map (optional)
  *
- * Only the image and the bootmap window are populated so far; the other
- * regions are reserved here so that later code fills them without moving
- * anything. xen/arch/x86/mm/layout.c checks at boot that no two overlap.
+ * Slots marked * are per guest: each guest's L4 has its own entry there
+ * (or none), and the idle page tables have none. Every other slot's L4
+ * entry is fixed at boot and copied into every guest's L4, so whatever
+ * is mapped under it is mapped the same in every address space; slot
+ * 256's entry also carries _PAGE_USER, as guests read the M2P through
+ * it (asm/l4-slots.h, docs/designs/pv-readiness.md). Nothing outside
+ * the self-tests and the benchmark maps the scratch range, and they
+ * unmap it before they return. xen/arch/x86/mm/layout.c checks at boot
+ * that no two regions overlap and that none straddles the two kinds of
+ * slot.
  */
 
 #define PAGE_SHIFT     12
@@ -58,11 +67,15 @@
 #define VMAP_VIRT_START       _AC(0xffff82c000000000, UL)
 #define VMAP_VIRT_END         _AC(0xffff82d000000000, UL)
 #define MAPCACHE_VIRT_START   _AC(0xffff82d000000000, UL)
-#define MAPCACHE_VIRT_END     _AC(0xffff82d03fe00000, UL)
+#define MAPCACHE_VIRT_END     _AC(0xffff82d03fc00000, UL)
+#define FIXMAP_VIRT_START     _AC(0xffff82d03fc00000, UL)
+#define FIXMAP_VIRT_END       _AC(0xffff82d03fe00000, UL)
 #define BOOTMAP_VIRT_START    _AC(0xffff82d03fe00000, UL)
 #define BOOTMAP_VIRT_END      _AC(0xffff82d040000000, UL)
 #define XEN_VIRT_START        _AC(0xffff82d040000000, UL)
 #define XEN_VIRT_END          _AC(0xffff82d080000000, UL)
+#define SCRATCH_VIRT_START    _AC(0xffff82d080000000, UL)
+#define SCRATCH_VIRT_END      _AC(0xffff82d100000000, UL)
 #define FRAMETABLE_VIRT_START _AC(0xffff82e000000000, UL)
 #define FRAMETABLE_VIRT_END   _AC(0xffff830000000000, UL)
 #define XENHEAP_VIRT_START    _AC(0xffff830000000000, UL)
@@ -73,6 +86,21 @@
 #define DIRECTMAP_VIRT_END    _AC(0xffff880000000000, UL)
 
 #define BOOTMAP_SLOTS ((BOOTMAP_VIRT_END - BOOTMAP_VIRT_START) >> PAGE_SHIFT)
+#define FIXMAP_SLOTS  ((FIXMAP_VIRT_END - FIXMAP_VIRT_START) >> PAGE_SHIFT)
+
+/*
+ * The hypervisor's L4 slots, and among them the per-guest ones (the
+ * table above; asm/l4-slots.h has the rules and the code).
+ */
+#define ROOT_PAGETABLE_FIRST_XEN_SLOT      256
+#define ROOT_PAGETABLE_LAST_XEN_SLOT       271
+#define ROOT_PAGETABLE_XEN_SLOTS \
+    (ROOT_PAGETABLE_LAST_XEN_SLOT - ROOT_PAGETABLE_FIRST_XEN_SLOT + 1)
+#define ROOT_PAGETABLE_FIRST_PERGUEST_SLOT 258
+#define ROOT_PAGETABLE_LAST_PERGUEST_SLOT  260
+#define RO_MPT_SLOT                        256
+#define LINEAR_PT_SLOT                     258
+#define PERDOMAIN_SLOT                     260
 
 /*
  * The image is loaded by GRUB at a 2 MiB-aligned physical address of its
@@ -91,14 +119,16 @@
  *   0      guard (unmapped for APs)
  *   1-2    #DF IST stack       3-4  NMI IST stack     5-6  #MC IST stack
  *   7      guard (unmapped for APs)
- *   8-15   the primary stack, struct cpu_info in its top bytes
+ *   8-15   the primary stack, below struct cpu_info in its top
+ *          CPUINFO_SIZE bytes (a guest's saved registers, then the
+ *          per-CPU fields; asm/current.h has the picture)
  */
 #define STACK_ORDER      4
 #define STACK_SIZE       (PAGE_SIZE << STACK_ORDER)
 #define IST_STACK_PAGES  2
 #define PRIMARY_STACK_PAGE 8
 /* Bytes kept for struct cpu_info at the top (asm/current.h checks). */
-#define CPUINFO_SIZE     64
+#define CPUINFO_SIZE     256
 
 /* Code and data segment selectors of the hypervisor's GDT. */
 #define __HYPERVISOR_CS 0x08

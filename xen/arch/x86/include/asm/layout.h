@@ -16,8 +16,9 @@ extern const struct layout_region xen_layout[];
 extern const unsigned int xen_layout_nr;
 
 /*
- * Returns NULL if the regions are non-empty, ordered, disjoint and inside
- * the hypervisor's L4 slots; otherwise the name of the first bad one.
+ * Returns NULL if the regions are non-empty, ordered, disjoint, inside
+ * the hypervisor's L4 slots and each in shared or in per-guest slots
+ * only; otherwise the name of the first bad one.
  */
 const char *layout_check(const struct layout_region *r, unsigned int nr);
 

@@ -8,37 +8,10 @@
  * Every IDT vector enters through a stub in entry.S that makes the stack
  * look the same whatever the vector: a dummy error code where the CPU
  * pushes none, the vector, then all general registers. The result is a
- * struct cpu_user_regs, which do_trap() receives. The UREGS_* offsets
- * below are what the assembly uses; traps.c checks them against the
- * structure at build time.
+ * struct cpu_user_regs (asm/cpu-user-regs.h), which do_trap() receives.
  */
 
-#define UREGS_rax        0
-#define UREGS_rbx        8
-#define UREGS_rcx        16
-#define UREGS_rdx        24
-#define UREGS_rsi        32
-#define UREGS_rdi        40
-#define UREGS_rbp        48
-#define UREGS_r8         56
-#define UREGS_r9         64
-#define UREGS_r10        72
-#define UREGS_r11        80
-#define UREGS_r12        88
-#define UREGS_r13        96
-#define UREGS_r14        104
-#define UREGS_r15        112
-#define UREGS_vector     120
-#define UREGS_error_code 128
-#define UREGS_rip        136
-#define UREGS_cs         144
-#define UREGS_rflags     152
-#define UREGS_rsp        160
-#define UREGS_ss         168
-#define UREGS_size       176
-
-/* What the stub saves by itself: the fifteen general registers. */
-#define UREGS_gprs_size  UREGS_vector
+#include <asm/cpu-user-regs.h>
 
 /* Architectural exception vectors. */
 #define X86_EXC_DE   0  /* divide error */
@@ -104,37 +77,6 @@
 
 #include <xen/types.h>
 #include <asm/page.h>       /* read_cr3() */
-
-/*
- * Lowest address first, i.e. the reverse of push order: the stub's
- * registers, then what it pushed (vector, error code), then what the CPU
- * pushed (the iret frame). cs and ss occupy 64-bit slots of which only
- * the low 16 bits mean anything.
- */
-struct cpu_user_regs {
-    unsigned long rax;
-    unsigned long rbx;
-    unsigned long rcx;
-    unsigned long rdx;
-    unsigned long rsi;
-    unsigned long rdi;
-    unsigned long rbp;
-    unsigned long r8;
-    unsigned long r9;
-    unsigned long r10;
-    unsigned long r11;
-    unsigned long r12;
-    unsigned long r13;
-    unsigned long r14;
-    unsigned long r15;
-    unsigned long vector;
-    unsigned long error_code;
-    unsigned long rip;
-    unsigned long cs;
-    unsigned long rflags;
-    unsigned long rsp;
-    unsigned long ss;
-};
 
 /*
  * Boot CPU: builds and loads the final GDT (with a TSS carrying IST
