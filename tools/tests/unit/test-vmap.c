@@ -180,6 +180,11 @@ static void fake_world_reset(void)
     directmap_end_mfn = 0;
 }
 
+bool mfn_valid(mfn_t mfn)
+{
+    return mfn_x(mfn) < FRAMES;
+}
+
 struct page_info *alloc_domheap_pages(unsigned int order,
                                       unsigned int memflags)
 {

@@ -131,7 +131,7 @@ void spin_debug_enable(void);
 #ifdef CONFIG_DEBUG
 void spin_assert_none_held(const char *what);
 #else
-static inline void spin_assert_none_held(const char *what) {}
+static inline void spin_assert_none_held(const char *what) { (void)what; }
 #endif
 
 #endif /* XEN_SPINLOCK_H */
