@@ -16,6 +16,8 @@
  * or the address range are handed out again (the TLB-flush clock), so
  * no freed frame stays reachable through its old address.
  */
+#include <asm/atomic.h>
+#include <asm/config.h>
 #include <asm/mm.h>
 #include <asm/pg2virt.h>
 #include <xen/lib.h>
@@ -85,8 +87,36 @@ void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)
         return NULL;
     }
 
-    xenheap_pages += n;
+    /* Checked when the block is freed. */
+    page_set_order(pg, order);
+    arch_fetch_and_add(&xenheap_pages, n);
     return va;
+}
+
+/*
+ * What free_xenheap_pages() is given must be what alloc_xenheap_pages()
+ * returned: the head's own permanent address (not a direct-map alias of
+ * a block mapped through vmap, whose freeing would skip the vunmap) and
+ * the order it was allocated with. Anything else would free the wrong
+ * frames or leave some mapped, so it is a BUG in every build.
+ */
+static void check_free(const void *ptr, const struct page_info *pg,
+                       unsigned int order)
+{
+    const char *why = NULL;
+
+    if ( ((unsigned long)ptr & ~PAGE_MASK) || !mfn_valid(page_to_mfn(pg)) )
+        why = "not a page-aligned RAM address";
+    else if ( !(pg->count_info & PGC_xen_heap) )
+        why = "not a xenheap page";
+    else if ( page_to_virt(pg) != ptr )
+        why = "not the block's xenheap address (an alias?)";
+    else if ( page_get_order(pg) != order )
+        why = "order differs from the allocation's";
+    if ( likely(!why) )
+        return;
+    printk(XENLOG_ERR "free_xenheap_pages(%p, %u): %s\n", ptr, order, why);
+    BUG();
 }
 
 void free_xenheap_pages(void *ptr, unsigned int order)
@@ -97,9 +127,9 @@ void free_xenheap_pages(void *ptr, unsigned int order)
 
     if ( !ptr )
         return;
-    ASSERT(!(va & ~PAGE_MASK));
     mfn = virt_to_mfn(ptr);
     pg = mfn_to_page(mfn);
+    check_free(ptr, pg, order);
 
     if ( va >= XENHEAP_VIRT_START && va < XENHEAP_VIRT_END )
     {
@@ -110,7 +140,7 @@ void free_xenheap_pages(void *ptr, unsigned int order)
     }
 
     mark_xenheap(pg, n, false);
-    xenheap_pages -= n;
+    arch_fetch_and_add(&xenheap_pages, -n);
     free_domheap_pages(pg, order);
 }
 
@@ -142,6 +172,82 @@ static const char *check_block(void *va, unsigned int order, unsigned int tag)
     }
 
     return NULL;
+}
+
+/*
+ * A partial direct map whose end is not aligned to 2^MAX_ORDER frames
+ * (directmap=1001M, say) lets a buddy block begin below the end and reach
+ * past it. Such a block must be mapped through vmap as a whole and every
+ * one of its pages must round-trip to that address, not to its
+ * direct-map alias. The test takes blocks of the smallest order that can
+ * straddle until it gets the one that does.
+ */
+#define STRADDLE_MAX_ORDER 10
+#define STRADDLE_TRIES     1024
+
+static const char *straddle_test(void)
+{
+    static void *held[STRADDLE_TRIES];
+    unsigned long end = directmap_end_mfn, n, i, got = 0;
+    unsigned int order;
+    const char *fail = NULL;
+    void *found = NULL;
+
+    if ( !end || !(end & ((1UL << MAX_ORDER) - 1)) )
+        return NULL; /* no direct map, or an end no block can cross */
+    order = __builtin_ctzl(end) + 1;
+    if ( order > STRADDLE_MAX_ORDER )
+    {
+        printk("xenheap: direct map ends at %#lx; blocks of order %u could "
+               "straddle it, too large to hunt for: skipped\n", end, order);
+        return NULL;
+    }
+    n = 1UL << order;
+
+    while ( got < STRADDLE_TRIES && !found )
+    {
+        void *va = alloc_xenheap_pages(order, MEMF_no_scrub);
+        unsigned long mfn;
+
+        if ( !va )
+            break;
+        held[got++] = va;
+        mfn = mfn_x(virt_to_mfn(va));
+        if ( mfn < end && mfn + n > end )
+            found = va;
+    }
+
+    if ( !found )
+        printk("xenheap: no order-%u block straddling the direct map's end "
+               "%#lx was free (%lu taken): skipped\n", order, end, got);
+    else
+    {
+        unsigned long mfn = mfn_x(virt_to_mfn(found));
+
+        for ( i = 0; i < n && !fail; i++ )
+        {
+            void *p = (char *)found + (i << PAGE_SHIFT);
+
+            if ( page_to_virt(virt_to_page(p)) != p ||
+                 mfn_x(virt_to_mfn(p)) != mfn + i )
+                fail = selftest_fail("straddling block %#lx: page %lu maps "
+                                     "back to %p", mfn, i,
+                                     page_to_virt(virt_to_page(p)));
+        }
+        if ( !fail && (unsigned long)found >= DIRECTMAP_VIRT_START &&
+             (unsigned long)found < DIRECTMAP_VIRT_END )
+            fail = selftest_fail("straddling block %#lx got a direct-map "
+                                 "address", mfn);
+        if ( !fail )
+            printk("xenheap: order-%u block %#lx-%#lx straddles the direct "
+                   "map's end %#lx: mapped at %p, every page round-trips\n",
+                   order, mfn, mfn + n - 1, end, found);
+    }
+
+    while ( got-- )
+        free_xenheap_pages(held[got], order);
+
+    return fail;
 }
 
 static const char *selftest_xenheap(void)
@@ -189,6 +295,6 @@ static const char *selftest_xenheap(void)
                              xh_before, mm_free_frames(), kept,
                              free_before);
 
-    return fail;
+    return fail ?: straddle_test();
 }
 REGISTER_SELFTEST("xenheap", selftest_xenheap);

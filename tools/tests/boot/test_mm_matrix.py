@@ -110,3 +110,19 @@ def test_too_little_ram_panics_clearly(isos):
     assert re.search(r"Not enough memory: \d+ KiB free after boot, Xenon "
                      r"needs at least \d+ MiB", b.output), b
     assert not SUMMARY.search(b.output), b
+
+
+def test_xenheap_block_straddling_the_direct_map_end(builds, tmp_path):
+    """directmap=1001M ends the direct map inside an order-9 buddy block
+    (frame 0x3e900): the xenheap self-test takes that block, which must be
+    mapped through vmap with every page round-tripping to that address
+    (before the fix, its lower pages came back as direct-map aliases)."""
+    iso = make_iso(str(tmp_path), "console=com1 directmap=1001M "
+                   "selftest=xenheap,mm-audit", xen_gz=builds["1g"])
+    b = boot(iso, mem="1G", timeout=240)
+    assert b.exited and not b.timed_out, b
+    assert re.search(r"^\(XEN\) xenheap: order-9 block 0x3e800-0x3e9ff "
+                     r"straddles the direct map's end 0x3e900: mapped at "
+                     r"0xffff83[0-9a-f]+, every page round-trips$",
+                     b.output, re.M), b
+    assert b.has("(XEN) selftest: 2 passed, 0 failed"), b

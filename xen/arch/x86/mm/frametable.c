@@ -71,6 +71,39 @@ void __init frame_table_init_late(void)
                              max_page - chunk * FRAMES_PER_CHUNK));
 }
 
+/* Frames [s, e) that have an entry but are not RAM. */
+static void __init mark_not_ram(unsigned long s, unsigned long e)
+{
+    for ( ; s < e; s++ )
+        if ( mfn_valid(_mfn(s)) )
+            mfn_to_page(_mfn(s))->count_info = PGC_state_offline;
+}
+
+/*
+ * A chunk holds every frame of its 256 MiB, RAM or not. The frames that
+ * are not wholly RAM (holes, firmware ranges, the odd partial page) are
+ * marked offline, so that nothing takes them for memory: the direct map
+ * does not map them, and the heap would refuse them.
+ */
+static void __init mark_holes(void)
+{
+    unsigned long ram_end = 0;
+    unsigned int i;
+
+    for ( i = 0; i < e820.nr_map; i++ )
+    {
+        const struct e820entry *e = &e820.map[i];
+        unsigned long s = ROUNDUP(e->addr, PAGE_SIZE) >> PAGE_SHIFT;
+        unsigned long end = (e->addr + e->size) >> PAGE_SHIFT;
+
+        if ( e->type != E820_RAM || s >= end )
+            continue;
+        mark_not_ram(ram_end, s);
+        ram_end = max(ram_end, end);
+    }
+    mark_not_ram(ram_end, ROUNDUP(max_page, FRAMES_PER_CHUNK));
+}
+
 void __init frame_table_init(void)
 {
     unsigned long top = 0, chunk, last_done = ~0UL;
@@ -109,6 +142,7 @@ void __init frame_table_init(void)
     }
 
     max_page = top;
+    mark_holes();
 }
 
 bool frame_table_va_populated(unsigned long va)

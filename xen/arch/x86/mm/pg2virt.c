@@ -3,12 +3,15 @@
  * The page-to-virt tracking arrays and the conversion helpers; see
  * asm/pg2virt.h for the model.
  */
+#include <asm/atomic.h>
 #include <asm/config.h>
 #include <asm/pg2virt.h>
+#include <xen/bitops.h>
 #include <xen/domain_page.h>
 #include <xen/errno.h>
 #include <xen/init.h>
 #include <xen/lib.h>
+#include <xen/spinlock.h>
 
 unsigned long directmap_end_mfn;
 unsigned long pg2virt_bytes;
@@ -38,13 +41,20 @@ static bool va_in(unsigned long va, unsigned long s, unsigned long e)
 #define XH2MFN_PAGES \
     (((XENHEAP_VIRT_END - XENHEAP_VIRT_START) >> PAGE_SHIFT) * \
      sizeof(uint32_t) / PAGE_SIZE)
-static uint64_t xh2mfn_populated[XH2MFN_PAGES / 64];
+static unsigned long xh2mfn_populated[BITS_TO_LONGS(XH2MFN_PAGES)];
+
+/*
+ * Populating a page of the reverse array: check, map, publish, under one
+ * lock, or two CPUs first touching the same stretch of the xenheap
+ * region would each map a page there and one CPU's entries would be
+ * lost. Readers take no lock: the bit is set only once the page is
+ * mapped, and never cleared.
+ */
+static DEFINE_SPINLOCK(xh2mfn_lock);
 
 static bool xh2mfn_page_present(unsigned long idx)
 {
-    unsigned long pg = idx * sizeof(uint32_t) / PAGE_SIZE;
-
-    return xh2mfn_populated[pg / 64] & (1UL << (pg % 64));
+    return test_bit(idx * sizeof(uint32_t) / PAGE_SIZE, xh2mfn_populated);
 }
 
 static int map_fresh_page(unsigned long va)
@@ -58,21 +68,27 @@ static int map_fresh_page(unsigned long va)
         free_domheap_page(pg);
         return -ENOMEM;
     }
-    pg2virt_bytes += PAGE_SIZE;
+    arch_fetch_and_add(&pg2virt_bytes, PAGE_SIZE);
 
     return 0;
 }
 
 static int xh2mfn_populate(unsigned long idx)
 {
-    unsigned long pg = idx * sizeof(uint32_t) / PAGE_SIZE;
-    int rc;
+    unsigned long pg = idx * sizeof(uint32_t) / PAGE_SIZE, flags;
+    int rc = 0;
 
     if ( xh2mfn_page_present(idx) )
         return 0;
-    rc = map_fresh_page((unsigned long)XH2MFN_ARRAY + pg * PAGE_SIZE);
-    if ( !rc )
-        xh2mfn_populated[pg / 64] |= 1UL << (pg % 64);
+
+    spin_lock_irqsave(&xh2mfn_lock, flags);
+    if ( !xh2mfn_page_present(idx) )
+    {
+        rc = map_fresh_page((unsigned long)XH2MFN_ARRAY + pg * PAGE_SIZE);
+        if ( !rc )
+            set_bit(pg, xh2mfn_populated);
+    }
+    spin_unlock_irqrestore(&xh2mfn_lock, flags);
 
     return rc;
 }
@@ -132,15 +148,29 @@ bool mfn_has_virt(mfn_t mfn)
     return mfn_in_directmap(mfn) || mfn_in_image(mfn) || xenheap_index(mfn);
 }
 
+/*
+ * Buddy blocks are aligned to their size, so a xenheap block that begins
+ * in the direct map yet reaches past its end (and so is mapped through
+ * vmap as a whole) can only start in the last 2^MAX_ORDER frames below
+ * the end. Only there may a direct-mapped frame have a different,
+ * xenheap, address; it is the one that counts, the direct map's being a
+ * mere alias of it.
+ */
+static bool may_straddle_directmap_end(mfn_t mfn)
+{
+    return mfn_x(mfn) >= ROUNDDOWN(directmap_end_mfn, 1UL << MAX_ORDER);
+}
+
 void *mfn_to_virt(mfn_t mfn)
 {
-    uint32_t idx;
+    uint32_t idx = 0;
 
-    if ( mfn_in_directmap(mfn) )
+    if ( mfn_in_directmap(mfn) &&
+         !(may_straddle_directmap_end(mfn) && (idx = xenheap_index(mfn))) )
         return (void *)(DIRECTMAP_VIRT_START + mfn_to_maddr(mfn));
     if ( mfn_in_image(mfn) )
         return (void *)(XEN_VIRT_START + mfn_to_maddr(mfn) - xen_phys_start);
-    if ( (idx = xenheap_index(mfn)) )
+    if ( idx || (idx = xenheap_index(mfn)) )
         return (void *)(XENHEAP_VIRT_START +
                         ((unsigned long)(idx - 1) << PAGE_SHIFT));
 

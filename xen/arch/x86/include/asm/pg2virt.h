@@ -37,9 +37,11 @@ extern unsigned long directmap_end_mfn;
 extern unsigned long directmap_bytes;
 void directmap_init(void);
 
+/* Is this frame mapped by the direct map (RAM below its end)? */
 static inline bool mfn_in_directmap(mfn_t mfn)
 {
-    return mfn_x(mfn) < directmap_end_mfn;
+    return mfn_x(mfn) < directmap_end_mfn && mfn_valid(mfn) &&
+           !page_state_is(mfn_to_page(mfn), offline);
 }
 
 /* Populates the forward array for frames [first, first + nr) (boot). */
