@@ -520,6 +520,7 @@ bool vmap_lazy = true;
 #define PURGE_MAX 32
 
 static DEFINE_SPINLOCK(purge_lock);
+unsigned long vmap_purges;
 static const void *purge_list[PURGE_MAX];
 static uint32_t purge_stamp;
 
@@ -535,6 +536,8 @@ void vmap_purge(void)
     memcpy(batch, purge_list, n * sizeof(*batch));
     stamp = purge_stamp;
     purge_nr = 0;
+    if ( n )
+        write_atomic(&vmap_purges, vmap_purges + 1);
     spin_unlock_irqrestore(&purge_lock, flags);
 
     if ( !n )

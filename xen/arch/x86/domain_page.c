@@ -161,7 +161,11 @@ void unmap_domain_page(const void *ptr)
 
     if ( !ptr || (va >= DIRECTMAP_VIRT_START && va < DIRECTMAP_VIRT_END) )
         return;
-    ASSERT(va >= w->va && slot < MAPCACHE_SLOTS);
+    /*
+     * Outside this CPU's window the PTE write below would land in someone
+     * else's entries (or anywhere): a BUG in every build, not an ASSERT.
+     */
+    BUG_ON(va < w->va || slot >= MAPCACHE_SLOTS);
     ASSERT(w->inuse & (1U << slot));
 
     w->l1[slot] = 0;

@@ -34,6 +34,91 @@ static uint64_t pattern(unsigned int cpu, unsigned int round, unsigned int n)
            ((uint64_t)round << 16) | n;
 }
 
+/*
+ * Torn-down translations. Each CPU publishes the vmap address of the
+ * first frame of each round, and the next online CPU reads through the
+ * addresses its neighbour published, live or already unmapped, all the
+ * time. So translations get cached on CPUs that did not make them, and
+ * are read again after the owner tore them down, freed the frames and
+ * someone else may have taken them. A read may fault, or see what the
+ * owner wrote (pattern, ~pattern) or the freed frame's fill; anything
+ * else, while the range still waits for vmap's purge (so the address
+ * was not handed out again), is another owner's data through a stale
+ * translation: a missing remote flush.
+ */
+#define PUBLISHED 8
+#define STILL_LIVE (~0UL)
+
+struct published {
+    const volatile uint64_t *va;
+    uint64_t pattern;
+    /* vmap_purges before the vunmap; STILL_LIVE until then */
+    unsigned long purges;
+};
+
+static struct {
+    struct published ring[PUBLISHED];
+    unsigned long head;             /* entries written so far */
+} __aligned(64) published[CONFIG_NR_CPUS];
+
+static struct published *publish(unsigned int cpu, const uint64_t *va,
+                                 uint64_t val)
+{
+    unsigned long h = published[cpu].head;
+    struct published *e = &published[cpu].ring[h % PUBLISHED];
+
+    *e = (struct published){ va, val, STILL_LIVE };
+    smp_wmb();
+    write_atomic(&published[cpu].head, h + 1);
+    return e;
+}
+
+static bool freed_fill(uint64_t v)
+{
+    /* Debug builds poison freed frames; release builds zero them. */
+    return v == 0 || v == 0xc2c2c2c2c2c2c2c2UL;
+}
+
+static void probe_neighbour(unsigned int cpu)
+{
+    unsigned int next = cpumask_next(cpu, &cpu_online_map), i;
+    unsigned long h;
+
+    if ( next >= CONFIG_NR_CPUS )
+        next = cpumask_first(&cpu_online_map);
+    if ( next == cpu )
+        return;
+    h = read_atomic(&published[next].head);
+    for ( i = 1; i <= PUBLISHED / 2 && i <= h; i++ )
+    {
+        struct published *e = &published[next].ring[(h - i) % PUBLISHED];
+        const volatile uint64_t *va = read_atomic(&e->va);
+        uint64_t want = read_atomic(&e->pattern), v = 0;
+        unsigned long torn = read_atomic(&e->purges);
+        unsigned long purges = read_atomic(&vmap_purges);
+        bool faulted;
+
+        smp_rmb();
+        faulted = probe_read_u64(va, &v);
+        /* Overwritten while we read it: nothing to judge. */
+        if ( read_atomic(&published[next].head) - h > PUBLISHED / 2 - i )
+            return;
+        /*
+         * A live mapping is read only to get it cached here. A torn-down
+         * one is judged if no purge ran since before its vunmap(), so its
+         * address cannot have been handed out again: a read that worked
+         * went through a translation cached before the unmap.
+         */
+        if ( faulted || torn == STILL_LIVE || torn != purges ||
+             read_atomic(&vmap_purges) != purges )
+            continue;
+        if ( v != want && v != ~want && !freed_fill(v) )
+            smp_worker_fail("CPU%u's torn-down %p reads %#lx, not %#lx: "
+                            "stale translation of a reused frame", next, va,
+                            v, want);
+    }
+}
+
 /* Fills (or checks) the first and last words of a page with a pattern. */
 static bool page_words(uint64_t *p, uint64_t val, bool check)
 {
@@ -95,6 +180,10 @@ static void stress_round(unsigned int cpu, unsigned int round,
         smp_worker_fail("vmap of %u frames failed", n);
     else
     {
+        struct published *e = publish(cpu, vm, pattern(cpu, round, 0));
+        unsigned long purges;
+
+        probe_neighbour(cpu);
         for ( i = 0; i < n; i++ )
         {
             uint64_t *p = vm + i * (PAGE_SIZE / sizeof(uint64_t));
@@ -104,7 +193,11 @@ static void stress_round(unsigned int cpu, unsigned int round,
                             mfn_x(mfns[i]), pattern(cpu, round, i));
             page_words(p, ~pattern(cpu, round, i), false);
         }
+        purges = read_atomic(&vmap_purges);
         vunmap(vm);
+        /* Eager unmapping gives the range back at once: nothing to judge. */
+        if ( vmap_lazy )
+            write_atomic(&e->purges, purges);
     }
     for ( i = 0; i < n; i++ )
     {
@@ -128,6 +221,7 @@ static void stress_round(unsigned int cpu, unsigned int round,
     xfree(x);
     free_xenheap_pages(xh, round & 1);
     free_domheap_pages(pg, order);
+    probe_neighbour(cpu);
     if ( mapcache_slots_in_use() )
         smp_worker_fail("%u mapcache slots left in use", mapcache_slots_in_use());
 }

@@ -178,6 +178,12 @@ void vm_get_stats(enum vmap_region r, struct vm_stats *st);
  */
 extern bool vmap_lazy;
 void vmap_purge(void);
+/*
+ * Purges that gave ranges back so far, counted before any is given back:
+ * a range seen waiting in the purge list is not reused while this stays
+ * the same (the self-tests' proof that an address was not handed out).
+ */
+extern unsigned long vmap_purges;
 
 /* ------------------------------------------------------------------------
  * Set-up of one region, used by vm_init() and by the host unit tests,

@@ -93,7 +93,7 @@ static bool __init reg_from_gas(struct acpi_reg *r,
     case ACPI_ADR_SPACE_SYSTEM_MEMORY:
         if ( !acpi_paddr_ok(gas->address, width) )
             return false;
-        r->va = bootmap_map(gas->address, width);
+        r->va = bootmap_map_registers(gas->address, width);
         break;
     case ACPI_ADR_SPACE_PCI_CONFIG:
         /* Segment 0, bus 0; device, function and offset in the address. */

@@ -53,7 +53,7 @@ static unsigned int pages_spanned(paddr_t pa, size_t len)
     return ((pa & ~PAGE_MASK) + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
 }
 
-void *bootmap_map(paddr_t pa, size_t len)
+static void *map_slots(paddr_t pa, size_t len, pgentry_t flags)
 {
     unsigned int nr = pages_spanned(pa, len ? len : 1);
     unsigned int first = find_free_run(nr), i;
@@ -67,13 +67,27 @@ void *bootmap_map(paddr_t pa, size_t len)
     for ( i = 0; i < nr; i++ )
     {
         slot_set(first + i, true);
-        /* Firmware tables and registers are data: never run them. */
-        l1_bootmap[first + i] = (frame + ((paddr_t)i << PAGE_SHIFT)) |
-                                pte_flags(_PAGE_PRESENT | _PAGE_RW | _PAGE_NX);
+        l1_bootmap[first + i] = (frame + ((paddr_t)i << PAGE_SHIFT)) | flags;
     }
 
     return (void *)(BOOTMAP_VIRT_START + ((unsigned long)first << PAGE_SHIFT) +
                     (pa & ~PAGE_MASK));
+}
+
+/* Firmware tables and registers are data: never run them. */
+void *bootmap_map(paddr_t pa, size_t len)
+{
+    return map_slots(pa, len, pte_flags(_PAGE_PRESENT | _PAGE_RW | _PAGE_NX));
+}
+
+/*
+ * Device registers must not be cached: a cached read would return a stale
+ * status, and writes could be combined or delayed.
+ */
+void *bootmap_map_registers(paddr_t pa, size_t len)
+{
+    return map_slots(pa, len, pte_flags(_PAGE_PRESENT | _PAGE_RW | _PAGE_NX |
+                                        _PAGE_PCD | _PAGE_PWT));
 }
 
 void bootmap_unmap(const void *va, size_t len)

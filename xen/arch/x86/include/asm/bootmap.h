@@ -22,6 +22,8 @@
  * locking, not from interrupt context.
  */
 void *bootmap_map(paddr_t pa, size_t len);
+/* The same, uncached: for device registers (ACPI's fixed hardware). */
+void *bootmap_map_registers(paddr_t pa, size_t len);
 void bootmap_unmap(const void *va, size_t len);
 
 /* Slots of the window in use now; the self-tests check for leaks. */
