@@ -857,11 +857,6 @@ void iounmap(void __iomem *va)
         vunmap((void *)((unsigned long)va & PAGE_MASK));
 }
 
-static bool in_directmap(unsigned long va)
-{
-    return va >= DIRECTMAP_VIRT_START && va < DIRECTMAP_VIRT_END;
-}
-
 void *map_domain_page_global(mfn_t mfn)
 {
     if ( mfn_in_directmap(mfn) && mfn_has_virt(mfn) )
@@ -872,7 +867,7 @@ void *map_domain_page_global(mfn_t mfn)
 
 void unmap_domain_page_global(const void *va)
 {
-    if ( !va || in_directmap((unsigned long)va) )
+    if ( !va || va_in_directmap((unsigned long)va) )
         return;
 
     ASSERT(vm_size(va, VMAP_DEFAULT) == 1);

@@ -234,8 +234,7 @@ static const char *straddle_test(void)
                                      "back to %p", mfn, i,
                                      page_to_virt(virt_to_page(p)));
         }
-        if ( !fail && (unsigned long)found >= DIRECTMAP_VIRT_START &&
-             (unsigned long)found < DIRECTMAP_VIRT_END )
+        if ( !fail && va_in_directmap((unsigned long)found) )
             fail = selftest_fail("straddling block %#lx got a direct-map "
                                  "address", mfn);
         if ( !fail )

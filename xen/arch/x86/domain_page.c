@@ -41,7 +41,7 @@ struct mapcache_window {
 #ifdef CONFIG_DEBUG
     const void *holder[MAPCACHE_SLOTS]; /* who mapped each slot */
 #endif
-};
+} __aligned(64); /* a CPU's hot state shares no cache line with another's */
 
 static struct mapcache_window windows[CONFIG_NR_CPUS];
 
@@ -159,7 +159,7 @@ void unmap_domain_page(const void *ptr)
     unsigned long va = (unsigned long)ptr, flags;
     unsigned int slot = (va - w->va) >> PAGE_SHIFT;
 
-    if ( !ptr || (va >= DIRECTMAP_VIRT_START && va < DIRECTMAP_VIRT_END) )
+    if ( !ptr || va_in_directmap(va) )
         return;
     /*
      * Outside this CPU's window the PTE write below would land in someone
@@ -182,7 +182,7 @@ mfn_t domain_page_map_to_mfn(const void *ptr)
     unsigned long va = (unsigned long)ptr;
     unsigned int slot = (va - w->va) >> PAGE_SHIFT;
 
-    if ( va >= DIRECTMAP_VIRT_START && va < DIRECTMAP_VIRT_END )
+    if ( va_in_directmap(va) )
         return maddr_to_mfn(va - DIRECTMAP_VIRT_START);
     ASSERT(va >= w->va && slot < MAPCACHE_SLOTS);
     return maddr_to_mfn(w->l1[slot] & PTE_ADDR_MASK);

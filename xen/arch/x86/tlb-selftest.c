@@ -71,7 +71,6 @@ static struct page_info *reallocate(mfn_t mfn)
 static const char *selftest_tlb_shootdown(void)
 {
     unsigned int self = smp_processor_id(), target;
-    unsigned long served;
     struct page_info *pg;
     cpumask_t mask;
     uint64_t *va;
@@ -162,8 +161,8 @@ static const char *selftest_tlb_shootdown(void)
         if ( probe_faulted || probe_val != TLB_PATTERN )
             fail = selftest_fail("CPU%u could not read the vmap", target);
         vunmap(va);
+        stamp = tlbflush_current_time();
         free_domheap_page(pg);
-        served = per_cpu(tlb_shootdowns_served, target);
         pg = reallocate(mfn);
         if ( !fail && !pg )
             fail = selftest_fail("the heap never gave frame %#lx back",
@@ -174,9 +173,13 @@ static const char *selftest_tlb_shootdown(void)
 
             *p = ~TLB_PATTERN; /* the new owner's data */
             unmap_domain_page(p);
-            if ( per_cpu(tlb_shootdowns_served, target) == served )
-                fail = selftest_fail("frame reused without flushing CPU%u",
-                                     target);
+            /*
+             * Whether the heap's shootdown or some other full flush did
+             * it, the target must have flushed since the unmap.
+             */
+            if ( tlbflush_needed(target, stamp) )
+                fail = selftest_fail("frame reused while CPU%u had not "
+                                     "flushed since the unmap", target);
             probe_on(&mask, va);
             if ( !fail && !probe_faulted )
                 fail = selftest_fail("CPU%u reads %#lx, the reused frame's "

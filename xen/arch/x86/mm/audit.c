@@ -203,7 +203,7 @@ static enum mm_audit_class classify(const struct walk *w, unsigned long va)
         return MA_VMAP;
     if ( va >= MAPCACHE_VIRT_START && va < MAPCACHE_VIRT_END )
         return MA_MAPCACHE;
-    if ( va >= DIRECTMAP_VIRT_START && va < DIRECTMAP_VIRT_END )
+    if ( va_in_directmap(va) )
         return MA_DIRECTMAP;
     if ( va >= BOOTMAP_VIRT_START && va < BOOTMAP_VIRT_END )
         return MA_BOOTMAP;

@@ -18,7 +18,7 @@ unsigned long pg2virt_bytes;
 
 extern char __image_start[], __image_end[];
 
-static bool mfn_in_image(mfn_t mfn)
+bool mfn_in_image(mfn_t mfn)
 {
     paddr_t pa = mfn_to_maddr(mfn);
 

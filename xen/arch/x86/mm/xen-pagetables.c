@@ -50,6 +50,7 @@
 #include <asm/l4-slots.h>
 #include <asm/mm.h>
 #include <asm/page.h>
+#include <asm/pg2virt.h>
 #include <asm/page-list.h>
 #include <asm/processor.h>
 #include <xen/domain_page.h>
@@ -89,19 +90,9 @@ struct pt_change {
 
 bool cpu_has_page1gb;
 
-extern char __image_start[], __image_end[];
-
 /* ------------------------------------------------------------------------
  * Page-table pages
  */
-
-static bool mfn_in_image(mfn_t mfn)
-{
-    paddr_t pa = mfn_to_maddr(mfn);
-
-    return pa >= xen_phys_start &&
-           pa < xen_phys_start + (__image_end - __image_start);
-}
 
 /* A zeroed page for a page table, or INVALID_MFN. */
 static mfn_t alloc_xen_pagetable(void)
@@ -168,6 +159,25 @@ static void retire_xen_pagetable(mfn_t mfn, struct pt_change *chg)
     page_list_add(mfn_to_page(mfn), &chg->retired);
 }
 
+#ifdef CONFIG_DEBUG
+/* The invariant this file exists to keep: flushed everywhere, then freed. */
+static void check_flushed_since(const struct page_info *pg, uint32_t when)
+{
+    unsigned int cpu;
+
+    for_each_online_cpu ( cpu )
+        if ( tlbflush_needed(cpu, when) )
+        {
+            printk(XENLOG_ERR "page table %#lx freed before CPU%u flushed "
+                   "it\n", mfn_x(page_to_mfn(pg)), cpu);
+            BUG();
+        }
+}
+#else
+static inline void check_flushed_since(const struct page_info *pg,
+                                       uint32_t when) {}
+#endif
+
 /*
  * After the lock is dropped: the flush that the change needs (see the
  * top of the file), then the retired tables go back to the heap.
@@ -193,23 +203,10 @@ static void finish_change(struct pt_change *chg, unsigned long s,
 
     while ( (pg = page_list_remove_head(&chg->retired)) != NULL )
     {
-        freed++;
-#ifdef CONFIG_DEBUG
-        {
-            unsigned int cpu;
-
-            /* The invariant this file exists to keep: flushed, then freed. */
-            for_each_online_cpu ( cpu )
-                if ( tlbflush_needed(cpu, unhooked_at) )
-                {
-                    printk(XENLOG_ERR "page table %#lx freed before CPU%u "
-                           "flushed it\n", mfn_x(page_to_mfn(pg)), cpu);
-                    BUG();
-                }
-        }
-#endif
+        check_flushed_since(pg, unhooked_at);
         page_clear_flag(pg, PGC_pagetable);
         free_domheap_page(pg);
+        freed++;
     }
     if ( freed )
         arch_fetch_and_add(&xen_pagetable_pages, -freed);

@@ -37,6 +37,15 @@ extern unsigned long directmap_end_mfn;
 extern unsigned long directmap_bytes;
 void directmap_init(void);
 
+/* Is this an image frame (mapped at its offset from XEN_VIRT_START)? */
+bool mfn_in_image(mfn_t mfn);
+
+/* Is va inside the direct map's region (mapped or not)? */
+static inline bool va_in_directmap(unsigned long va)
+{
+    return va >= DIRECTMAP_VIRT_START && va < DIRECTMAP_VIRT_END;
+}
+
 /* Is this frame mapped by the direct map (RAM below its end)? */
 static inline bool mfn_in_directmap(mfn_t mfn)
 {
