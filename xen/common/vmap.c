@@ -578,9 +578,16 @@ static void release_range(const void *va)
  * of memory; if it still fails the range may stay mapped, and the caller
  * must not reuse anything in it.
  */
-static int unmap_range(unsigned long s, unsigned long e)
+/*
+ * Unmaps [s, e). With stamp, the frames are stamped as their leaves go:
+ * they may still be in other CPUs' TLBs until the next purge, and their
+ * owner may free them at once (vunmap() promises that), so the heap must
+ * flush those CPUs before it hands them out again.
+ */
+static int unmap_range(unsigned long s, unsigned long e, bool stamp)
 {
-    int rc = destroy_xen_mappings(s, e);
+    int rc = stamp ? destroy_xen_mappings_stamped(s, e)
+                   : destroy_xen_mappings(s, e);
 
     if ( rc )
     {
@@ -596,10 +603,9 @@ static int unmap_range(unsigned long s, unsigned long e)
 }
 
 /*
- * Unmapping works in pieces of up to this many runs of contiguous frames,
+ * vfree() works in pieces of up to this many runs of contiguous frames,
  * found from the page tables before they are unmapped. Each piece is
- * unmapped and flushed as a whole before its frames are stamped (and,
- * for vfree(), freed).
+ * unmapped (its frames stamped) as a whole before its frames are freed.
  */
 #define UNMAP_RUNS 32
 
@@ -628,37 +634,12 @@ static mfn_t mapped_frame(unsigned long va, unsigned long *left)
 }
 
 /*
- * The frames of a lazily unmapped range may still be in other CPUs' TLBs
- * until the next purge. Whoever owns them may free them at once (vunmap()
- * promises that), so they are stamped now and the heap flushes those
- * CPUs before it hands them out again. MMIO frames have no page_info and
- * are never handed out.
+ * Unmaps up to nr pages from va, makes their frames safe to reuse and
+ * frees them (order 0 each, as vmalloc() took them). Pages that are not
+ * mapped are skipped (a caller's bug). Returns how many pages it dealt
+ * with, or 0 if the unmapping failed (then nothing is freed).
  */
-static void stamp_run(const struct frame_run *run)
-{
-    unsigned long j = 0;
-
-    while ( j < run->nr )
-    {
-        unsigned long k = j;
-
-        while ( k < run->nr && mfn_valid(mfn_add(run->mfn, k)) )
-            k++;
-        if ( k > j )
-            mark_frames_stale(mfn_to_page(mfn_add(run->mfn, j)), k - j);
-        j = k + 1;
-    }
-}
-
-/*
- * Unmaps up to nr pages from va, makes their frames safe to reuse and,
- * if free_frames, frees them (order 0 each, as vmalloc() took them).
- * Pages that are not mapped are skipped (a vfree() of one is a caller's
- * bug). Returns how many pages it dealt with, or 0 if the unmapping
- * failed (then nothing is freed).
- */
-static unsigned long unmap_some(unsigned long va, unsigned long nr,
-                                bool free_frames)
+static unsigned long unmap_and_free_some(unsigned long va, unsigned long nr)
 {
     struct frame_run runs[UNMAP_RUNS];
     unsigned int n = 0, i;
@@ -671,7 +652,7 @@ static unsigned long unmap_some(unsigned long va, unsigned long nr,
 
         left = min(left, nr - done);
         if ( mfn_eq(mfn, INVALID_MFN) )
-            WARN_ON(free_frames);
+            WARN_ON(1);
         else if ( n && mfn_eq(mfn_add(runs[n - 1].mfn, runs[n - 1].nr), mfn) )
             runs[n - 1].nr += left;
         else
@@ -679,28 +660,30 @@ static unsigned long unmap_some(unsigned long va, unsigned long nr,
         done += left;
     }
 
-    if ( unmap_range(va, va + (done << PAGE_SHIFT)) )
+    if ( unmap_range(va, va + (done << PAGE_SHIFT), vmap_lazy) )
         return 0;
 
     for ( i = 0; i < n; i++ )
-    {
-        if ( vmap_lazy )
-            stamp_run(&runs[i]);
-        for ( j = 0; free_frames && j < runs[i].nr; j++ )
+        for ( j = 0; j < runs[i].nr; j++ )
             free_domheap_page(mfn_to_page(mfn_add(runs[i].mfn, j)));
-    }
 
     return done;
 }
 
-/* Unmaps the first nr pages at va (see unmap_some()); false if it failed. */
+/*
+ * Unmaps the first nr pages at va, and frees their frames if free_frames;
+ * false if the unmapping failed. Only freeing needs the frames looked up
+ * first; a plain unmap stamps them as it clears their leaves.
+ */
 static bool unmap_pages(unsigned long va, unsigned long nr, bool free_frames)
 {
     unsigned long done = 0, n;
 
+    if ( !free_frames )
+        return !unmap_range(va, va + (nr << PAGE_SHIFT), vmap_lazy);
     while ( done < nr )
     {
-        n = unmap_some(va + (done << PAGE_SHIFT), nr - done, free_frames);
+        n = unmap_and_free_some(va + (done << PAGE_SHIFT), nr - done);
         if ( !n )
             return false;
         done += n;

@@ -202,6 +202,23 @@ void mark_frames_stale(struct page_info *pg, unsigned long nr)
         stamp_frame(&pg[i], now);
 }
 
+void mark_mfns_stale(mfn_t mfn, unsigned long nr)
+{
+    unsigned long j = 0;
+
+    /* MMIO frames have no page_info and are never handed out. */
+    while ( j < nr )
+    {
+        unsigned long k = j;
+
+        while ( k < nr && mfn_valid(mfn_add(mfn, k)) )
+            k++;
+        if ( k > j )
+            mark_frames_stale(mfn_to_page(mfn_add(mfn, j)), k - j);
+        j = k + 1;
+    }
+}
+
 void flush_area_others(unsigned long va, unsigned long pages)
 {
     cpumask_t others;

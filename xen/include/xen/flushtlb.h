@@ -25,6 +25,7 @@
 
 #include <asm/atomic.h>
 #include <xen/cpumask.h>
+#include <xen/mm.h>
 #include <xen/percpu.h>
 
 extern uint32_t tlbflush_clock;
@@ -54,6 +55,8 @@ void flush_stale_tlbs(uint32_t stamp);
  */
 struct page_info;
 void mark_frames_stale(struct page_info *pg, unsigned long nr);
+/* The same for frames [mfn, mfn + nr), skipping those with no page_info. */
+void mark_mfns_stale(mfn_t mfn, unsigned long nr);
 
 void flush_area_mask(const cpumask_t *mask, unsigned long va,
                      unsigned long pages);

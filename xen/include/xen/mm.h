@@ -140,5 +140,11 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
                      unsigned long flags);
 int modify_xen_mappings(unsigned long s, unsigned long e, unsigned long flags);
 int destroy_xen_mappings(unsigned long s, unsigned long e);
+/*
+ * destroy_xen_mappings(), and every frame it unmaps is stamped with the
+ * flush clock as its leaf is cleared (mark_mfns_stale()): lazy unmapping
+ * without looking the frames up first.
+ */
+int destroy_xen_mappings_stamped(unsigned long s, unsigned long e);
 
 #endif /* XEN_MM_H */

@@ -8,7 +8,7 @@
  * for chunks that contain RAM: a hole in the memory map larger than a
  * chunk costs nothing. Each chunk is one 2 MiB-aligned block from the
  * boot allocator, mapped with one 2 MiB page. mfn_valid() is a bit test
- * in chunk_valid[].
+ * in frame_table_chunks[].
  *
  * Why no compression: the chunked table already makes holes cheap, and
  * an identity pdx keeps page_to_mfn() a subtraction; servers whose RAM
@@ -23,7 +23,7 @@
 #include <xen/string.h>
 
 #define CHUNK_BYTES      (1UL << L2_PAGE_SHIFT)
-#define FRAMES_PER_CHUNK (CHUNK_BYTES / sizeof(struct page_info))
+#define FRAMES_PER_CHUNK FRAMETABLE_CHUNK_FRAMES
 #define NR_CHUNKS        ((FRAMETABLE_VIRT_END - FRAMETABLE_VIRT_START) / \
                           CHUNK_BYTES)
 
@@ -31,15 +31,7 @@ unsigned long max_page;
 unsigned long frame_table_bytes;
 
 /* Bit n: chunk n is mapped. Written at boot, read-only afterwards. */
-static uint64_t chunk_valid[NR_CHUNKS / 64];
-
-bool mfn_valid(mfn_t mfn)
-{
-    unsigned long chunk = mfn_x(mfn) / FRAMES_PER_CHUNK;
-
-    return mfn_x(mfn) < max_page &&
-           (chunk_valid[chunk / 64] & (1UL << (chunk % 64)));
-}
+uint64_t frame_table_chunks[NR_CHUNKS / 64];
 
 static void __init populate_chunk(unsigned long chunk)
 {
@@ -54,7 +46,7 @@ static void __init populate_chunk(unsigned long chunk)
         panic("cannot map the frame table (chunk %lu)", chunk);
     /* Zero: every entry starts in use, as the heap expects. */
     memset((void *)va, 0, CHUNK_BYTES);
-    chunk_valid[chunk / 64] |= 1UL << (chunk % 64);
+    frame_table_chunks[chunk / 64] |= 1UL << (chunk % 64);
     frame_table_bytes += CHUNK_BYTES;
 }
 
@@ -65,7 +57,7 @@ void __init frame_table_init_late(void)
 
     for ( chunk = 0; chunk < NR_CHUNKS && chunk * FRAMES_PER_CHUNK < max_page;
           chunk++ )
-        if ( chunk_valid[chunk / 64] & (1UL << (chunk % 64)) )
+        if ( frame_table_chunks[chunk / 64] & (1UL << (chunk % 64)) )
             pg2virt_init(_mfn(chunk * FRAMES_PER_CHUNK),
                          min(FRAMES_PER_CHUNK,
                              max_page - chunk * FRAMES_PER_CHUNK));
@@ -150,5 +142,5 @@ bool frame_table_va_populated(unsigned long va)
     unsigned long chunk = (va - FRAMETABLE_VIRT_START) / CHUNK_BYTES;
 
     return va >= FRAMETABLE_VIRT_START && chunk < NR_CHUNKS &&
-           (chunk_valid[chunk / 64] & (1UL << (chunk % 64)));
+           (frame_table_chunks[chunk / 64] & (1UL << (chunk % 64)));
 }

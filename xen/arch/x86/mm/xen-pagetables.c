@@ -476,6 +476,7 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
 struct range_op {
     unsigned long s, e;
     bool destroy;           /* else: set flags */
+    bool stamp;             /* destroy: stamp the frames it unmaps */
     pgentry_t flags;
     struct pt_change chg;
     int rc;
@@ -486,6 +487,20 @@ static bool keeps_empty_tables(unsigned long va)
 {
     return (va >= VMAP_VIRT_START && va < VMAP_VIRT_END) ||
            (va >= XENHEAP_VIRT_START && va < XENHEAP_VIRT_END);
+}
+
+/*
+ * A leaf of frames pages that a stamping destroy has just cleared: its
+ * frames are stamped with the flush clock (read after the clear).
+ */
+static void stamp_leaf(const struct range_op *op, pgentry_t e,
+                       unsigned long frames)
+{
+    if ( !op->stamp || !(e & _PAGE_PRESENT) )
+        return;
+    /* Superpage leaves keep PAT in bit 12: align to the leaf. */
+    e &= PTE_ADDR_MASK & ~((frames << PAGE_SHIFT) - 1);
+    mark_mfns_stale(maddr_to_mfn(e), frames);
 }
 
 static pgentry_t changed(const struct range_op *op, pgentry_t e, bool leaf_pse)
@@ -553,9 +568,12 @@ static unsigned long change_l1(struct range_op *op, pgentry_t *pl2e,
     {
         pgentry_t *pl1e = &l1t[l1_table_offset(va)];
 
-        if ( *pl1e & _PAGE_PRESENT )
+        pgentry_t old = *pl1e;
+
+        if ( old & _PAGE_PRESENT )
             op->chg.replaced = true;
-        *pl1e = changed(op, *pl1e, false);
+        *pl1e = changed(op, old, false);
+        stamp_leaf(op, old, 1);
     }
     op_table_done(op, pl2e, 2, l1t, l1mfn, end - 1);
 
@@ -580,7 +598,10 @@ static unsigned long change_l2(struct range_op *op, pgentry_t *pl3e,
             va = min(ROUNDDOWN(va, L2_SPAN) + L2_SPAN, end);
         else if ( (*pl2e & _PAGE_PSE) && covers(op, va, L2_SPAN) )
         {
-            *pl2e = changed(op, *pl2e, true);
+            pgentry_t old = *pl2e;
+
+            *pl2e = changed(op, old, true);
+            stamp_leaf(op, old, L2_SPAN >> PAGE_SHIFT);
             op->chg.replaced = true;
             va += L2_SPAN;
         }
@@ -619,7 +640,10 @@ static int change_range(struct range_op *op)
                 va = min(ROUNDDOWN(va, L3_SPAN) + L3_SPAN, l3_end);
             else if ( (*pl3e & _PAGE_PSE) && covers(op, va, L3_SPAN) )
             {
-                *pl3e = changed(op, *pl3e, true);
+                pgentry_t old = *pl3e;
+
+                *pl3e = changed(op, old, true);
+                stamp_leaf(op, old, L3_SPAN >> PAGE_SHIFT);
                 op->chg.replaced = true;
                 va += L3_SPAN;
             }
@@ -649,6 +673,13 @@ int modify_xen_mappings(unsigned long s, unsigned long e, unsigned long flags)
 int destroy_xen_mappings(unsigned long s, unsigned long e)
 {
     struct range_op op = { .s = s, .e = e, .destroy = true };
+
+    return change_range(&op);
+}
+
+int destroy_xen_mappings_stamped(unsigned long s, unsigned long e)
+{
+    struct range_op op = { .s = s, .e = e, .destroy = true, .stamp = true };
 
     return change_range(&op);
 }

@@ -179,8 +179,26 @@ static inline mfn_t page_to_mfn(const struct page_info *pg)
     return _mfn(pg - frame_table);
 }
 
-/* Is there a page_info for this frame (a RAM frame below max_page)? */
+/*
+ * Is there a page_info for this frame (below max_page, in a chunk of the
+ * frame table that holds RAM)? Inline: map_domain_page() asks it for
+ * every frame below the direct map's end.
+ */
+#ifdef __XEN_HOST_TEST__
 bool mfn_valid(mfn_t mfn);
+#else
+#define FRAMETABLE_CHUNK_FRAMES \
+    ((1UL << L2_PAGE_SHIFT) / sizeof(struct page_info))
+extern uint64_t frame_table_chunks[];
+
+static inline bool mfn_valid(mfn_t mfn)
+{
+    unsigned long chunk = mfn_x(mfn) / FRAMETABLE_CHUNK_FRAMES;
+
+    return mfn_x(mfn) < max_page &&
+           ((frame_table_chunks[chunk / 64] >> (chunk % 64)) & 1);
+}
+#endif
 
 /* For the mapping audit: is va in a populated chunk of the frame table? */
 bool frame_table_va_populated(unsigned long va);
