@@ -56,6 +56,17 @@ void __init directmap_init(void)
     }
 
     directmap_end_mfn = top >> PAGE_SHIFT;
+    /*
+     * A buddy block is aligned to its size and holds RAM only: one that
+     * starts below the end and reaches past it needs RAM above the end,
+     * and starts at most 2^MAX_ORDER frames below it.
+     */
+    directmap_straddle_mfn = directmap_end_mfn;
+    for ( i = 0; i < e820.nr_map; i++ )
+        if ( e820.map[i].type == E820_RAM &&
+             e820.map[i].addr + e820.map[i].size > top && top )
+            directmap_straddle_mfn = ROUNDDOWN(directmap_end_mfn,
+                                               1UL << MAX_ORDER);
     printk("Direct map: CONFIG_DIRECTMAP_SIZE_GB=%u, limit %lu MiB, "
            "%lu MiB of RAM mapped%s\n", CONFIG_DIRECTMAP_SIZE_GB,
            (unsigned long)(limit >> 20), directmap_bytes >> 20,

@@ -14,6 +14,8 @@
 #include <xen/spinlock.h>
 
 unsigned long directmap_end_mfn;
+/* See may_straddle_directmap_end(); set with directmap_end_mfn. */
+unsigned long directmap_straddle_mfn;
 unsigned long pg2virt_bytes;
 
 extern char __image_start[], __image_end[];
@@ -158,7 +160,7 @@ bool mfn_has_virt(mfn_t mfn)
  */
 static bool may_straddle_directmap_end(mfn_t mfn)
 {
-    return mfn_x(mfn) >= ROUNDDOWN(directmap_end_mfn, 1UL << MAX_ORDER);
+    return mfn_x(mfn) >= directmap_straddle_mfn;
 }
 
 void *mfn_to_virt(mfn_t mfn)

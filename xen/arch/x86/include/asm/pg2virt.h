@@ -34,6 +34,11 @@
  * directmap_init() from CONFIG_DIRECTMAP_SIZE_GB and "directmap=".
  */
 extern unsigned long directmap_end_mfn;
+/*
+ * The lowest frame that may belong to a xenheap block reaching past the
+ * direct map's end (directmap_end_mfn if no RAM lies beyond the end).
+ */
+extern unsigned long directmap_straddle_mfn;
 extern unsigned long directmap_bytes;
 void directmap_init(void);
 
