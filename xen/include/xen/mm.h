@@ -107,8 +107,11 @@ int heap_max_free_order(void);
  * NMI.
  */
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);
+/* va and order as allocated: anything else is a BUG in every build. */
 void free_xenheap_pages(void *va, unsigned int order);
 #define alloc_xenheap_page() alloc_xenheap_pages(0, 0)
+/* Pages allocated as xenheap now. */
+extern unsigned long xenheap_pages;
 
 /* Smallest order whose block holds size bytes (0 for 0). */
 static inline unsigned int get_order_from_bytes(unsigned long size)

@@ -378,11 +378,9 @@ static bool shared_with_idle(const struct walk *w, unsigned int i,
     return false;
 }
 
-/* The frame of a leaf entry at level: superpages keep PAT in bit 12. */
 static mfn_t leaf_mfn(pgentry_t e, unsigned int level)
 {
-    return maddr_to_mfn(e & PTE_ADDR_MASK &
-                        ~((1UL << (PAGE_SHIFT + 9 * (level - 1))) - 1));
+    return maddr_to_mfn(leaf_maddr(e, level));
 }
 
 /* One table at level (4 down to 1) covering va_base upwards. */

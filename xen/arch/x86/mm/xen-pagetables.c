@@ -262,18 +262,25 @@ static mfn_t split_superpage(pgentry_t *pe, unsigned int level,
 {
     pgentry_t e = *pe, flags = e & ~PTE_ADDR_MASK, *t;
     unsigned long step = level == 3 ? L2_SPAN : L1_SPAN;
+    uint64_t base = leaf_maddr(e, level);
     mfn_t mfn = alloc_xen_pagetable();
     unsigned int i;
 
     if ( mfn_eq(mfn, INVALID_MFN) )
         return mfn;
-    /* At L1, bit 7 is PAT, not PSE. */
+    /*
+     * The superpage's PAT bit is bit 12; the 2 MiB leaves of a split 1 GiB
+     * page keep it there, 4 KiB leaves have it in bit 7, where a superpage
+     * has PSE.
+     */
     if ( level == 2 )
-        flags &= ~_PAGE_PSE;
+        flags = (flags & ~_PAGE_PSE) | ((e & _PAGE_PAT_LARGE) ? _PAGE_PAT : 0);
+    else
+        flags |= e & _PAGE_PAT_LARGE;
 
     t = map_xen_pagetable(mfn);
     for ( i = 0; i < PAGETABLE_ENTRIES; i++ )
-        t[i] = ((e & PTE_ADDR_MASK) + i * step) | flags;
+        t[i] = (base + i * step) | flags;
     unmap_xen_pagetable(t);
     *pe = mfn_to_maddr(mfn) | TABLE_FLAGS;
     /* An entry that mapped a page now references a table. */
@@ -490,17 +497,16 @@ static bool keeps_empty_tables(unsigned long va)
 }
 
 /*
- * A leaf of frames pages that a stamping destroy has just cleared: its
- * frames are stamped with the flush clock (read after the clear).
+ * A leaf at level that a stamping destroy has just cleared: its frames
+ * are stamped with the flush clock (read after the clear).
  */
 static void stamp_leaf(const struct range_op *op, pgentry_t e,
-                       unsigned long frames)
+                       unsigned int level)
 {
     if ( !op->stamp || !(e & _PAGE_PRESENT) )
         return;
-    /* Superpage leaves keep PAT in bit 12: align to the leaf. */
-    e &= PTE_ADDR_MASK & ~((frames << PAGE_SHIFT) - 1);
-    mark_mfns_stale(maddr_to_mfn(e), frames);
+    mark_mfns_stale(maddr_to_mfn(leaf_maddr(e, level)),
+                    1UL << (9 * (level - 1)));
 }
 
 static pgentry_t changed(const struct range_op *op, pgentry_t e, bool leaf_pse)
@@ -601,7 +607,7 @@ static unsigned long change_l2(struct range_op *op, pgentry_t *pl3e,
             pgentry_t old = *pl2e;
 
             *pl2e = changed(op, old, true);
-            stamp_leaf(op, old, L2_SPAN >> PAGE_SHIFT);
+            stamp_leaf(op, old, 2);
             op->chg.replaced = true;
             va += L2_SPAN;
         }
@@ -643,7 +649,7 @@ static int change_range(struct range_op *op)
                 pgentry_t old = *pl3e;
 
                 *pl3e = changed(op, old, true);
-                stamp_leaf(op, old, L3_SPAN >> PAGE_SHIFT);
+                stamp_leaf(op, old, 3);
                 op->chg.replaced = true;
                 va += L3_SPAN;
             }

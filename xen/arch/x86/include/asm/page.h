@@ -16,6 +16,9 @@ typedef uint64_t pgentry_t;
 #define _PAGE_ACCESSED 0x020UL
 #define _PAGE_DIRTY    0x040UL
 #define _PAGE_PSE      0x080UL
+/* PAT selects the memory type with PCD and PWT: bit 7 in an L1 entry. */
+#define _PAGE_PAT      0x080UL
+#define _PAGE_PAT_LARGE 0x1000UL   /* the same bit of a superpage leaf */
 #define _PAGE_GLOBAL   0x100UL
 #define _PAGE_NX       (1UL << 63)
 
@@ -42,6 +45,15 @@ extern pgentry_t pte_flags_supported;
 #define PTE_ADDR_MASK  0x000ffffffffff000UL
 
 #define PAGETABLE_ENTRIES 512
+
+/*
+ * Where the leaf entry e at level (1: 4 KiB, 2: 2 MiB, 3: 1 GiB) starts:
+ * in a superpage leaf, bit 12 is the PAT bit, not an address bit.
+ */
+static inline uint64_t leaf_maddr(pgentry_t e, unsigned int level)
+{
+    return e & PTE_ADDR_MASK & ~((1UL << (PAGE_SHIFT + 9 * (level - 1))) - 1);
+}
 
 #define l1_table_offset(va) (((unsigned long)(va) >> PAGE_SHIFT) & 511)
 #define l2_table_offset(va) (((unsigned long)(va) >> L2_PAGE_SHIFT) & 511)
