@@ -27,12 +27,16 @@
  * definition. A search that finds no room below top grows the bitmap
  * just enough for the request, placed in the free run that ends at top.
  *
- * First fit is exact. "low" is a hint with one promise: no position
- * below it can start even a one-page allocation (bits q-1, q, q+1 clear
- * for no q < low). A search starts there and moves it past runs too
- * short for anything; a free moves it back to just before the freed
- * range (the only place a new start can appear). Growth cannot create a
- * start below low either, since low never passes top - 1.
+ * First fit is exact. "low[k]" is a hint with one promise: no position
+ * below it can start an allocation of 2^k pages (bits q-1 to q+2^k clear
+ * for no q < low[k]). A search for n pages, 2^k <= n, starts at low[k]
+ * (a run too short for 2^k pages is too short for n) and moves it past
+ * the runs it finds too short; a free moves low[k] back to 2^k pages
+ * before the freed range (the lowest place a new start of 2^k pages can
+ * appear: its pages or its trailing guard include a freed page). So a
+ * large request does not rescan the small holes every earlier large
+ * request skipped. Growth cannot create a start below a hint either,
+ * since none passes top - 1.
  *
  * Backend
  * -------
@@ -56,6 +60,9 @@
 
 #include "vmap-priv.h"
 
+/* Hints for requests of 1, 2, 4, ... 2^(VM_HINTS - 1) or more pages. */
+#define VM_HINTS       8
+
 #define BITS_PER_WORD  64
 #define WORD_OF(n)     ((n) / BITS_PER_WORD)
 #define MASK_OF(n)     (1UL << ((n) % BITS_PER_WORD))
@@ -66,7 +73,7 @@ struct vm_region {
     unsigned long nr_pages;      /* 0: not set up */
     unsigned long *bitmap;
     unsigned long top;           /* bitmap backed for pages [0, top) */
-    unsigned long low;           /* search hint, see the top of the file */
+    unsigned long low[VM_HINTS]; /* search hints, see the top of the file */
     unsigned long reserved;
     unsigned long used;          /* pages in live allocations */
     unsigned long allocs;        /* live allocations */
@@ -215,8 +222,9 @@ static unsigned long run_first_start(const struct vm_region *r,
 static bool find_space(struct vm_region *r, unsigned long nr,
                        unsigned long align, unsigned long *pos)
 {
-    unsigned long a = r->low, b, first = 0, p, need;
-    bool prefix = true; /* every run so far too short for anything */
+    unsigned int k = min(63U - __builtin_clzl(nr), VM_HINTS - 1U);
+    unsigned long *low = &r->low[k], a = *low, b, first = 0, p, need;
+    bool prefix = true; /* every run so far too short for 2^k pages */
     bool tail = false;  /* first is the start of the run ending at top */
 
     while ( (a = find_bit(r->bitmap, a, r->top, false)) < r->top )
@@ -232,9 +240,9 @@ static bool find_space(struct vm_region *r, unsigned long nr,
         need = p + nr + 1;
         b = find_bit(r->bitmap, a, min(need, r->top), true);
 
-        /* Nothing below a run's first clear bit can start anything. */
+        /* Nothing below this run's first clear bit can start 2^k pages. */
         if ( prefix )
-            r->low = a;
+            *low = a;
         if ( b >= need )
         {
             *pos = p;
@@ -245,8 +253,8 @@ static bool find_space(struct vm_region *r, unsigned long nr,
             tail = true; /* the run reaches top: growing may make room */
             break;
         }
-        if ( prefix && first + 1 >= b )
-            r->low = b; /* not even one page fits in this run */
+        if ( prefix && first + (1UL << k) >= b )
+            *low = b; /* 2^k pages and a guard do not fit in this run */
         else
             prefix = false;
         a = b;
@@ -341,6 +349,7 @@ static unsigned long lookup(const struct vm_region *r, unsigned long va,
 void vm_free(const void *ptr)
 {
     unsigned long va = (unsigned long)ptr, p, nr = 0;
+    unsigned int k;
     struct vm_region *r;
 
     if ( !ptr )
@@ -362,8 +371,12 @@ void vm_free(const void *ptr)
         fill_bits(r->bitmap, p, nr, false);
         r->used -= nr;
         r->allocs--;
-        /* p - 1 is the lowest place where a start can have appeared. */
-        r->low = min(r->low, p - 1);
+        /*
+         * A new start of 2^k pages must have a freed page among its pages
+         * or its trailing guard, so it is at p - 2^k or above.
+         */
+        for ( k = 0; k < VM_HINTS; k++ )
+            r->low[k] = min(r->low[k], p > (1UL << k) ? p - (1UL << k) : 0);
     }
     region_unlock(r);
 
