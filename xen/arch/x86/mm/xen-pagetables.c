@@ -586,6 +586,10 @@ static unsigned long change_l1(struct range_op *op, pgentry_t *pl2e,
     return end;
 }
 
+static unsigned long change_entry(struct range_op *op, pgentry_t *pe,
+                                  unsigned int level, unsigned long va,
+                                  unsigned long end);
+
 /* One L3 slot. */
 static unsigned long change_l2(struct range_op *op, pgentry_t *pl3e,
                                unsigned long va)
@@ -597,27 +601,36 @@ static unsigned long change_l2(struct range_op *op, pgentry_t *pl3e,
     if ( !l2t )
         return op->e;
     while ( va < end && !op->rc )
-    {
-        pgentry_t *pl2e = &l2t[l2_table_offset(va)];
-
-        if ( !(*pl2e & _PAGE_PRESENT) )
-            va = min(ROUNDDOWN(va, L2_SPAN) + L2_SPAN, end);
-        else if ( (*pl2e & _PAGE_PSE) && covers(op, va, L2_SPAN) )
-        {
-            pgentry_t old = *pl2e;
-
-            *pl2e = changed(op, old, true);
-            stamp_leaf(op, old, 2);
-            op->chg.replaced = true;
-            va += L2_SPAN;
-        }
-        else
-            va = change_l1(op, pl2e, va);
-    }
+        va = change_entry(op, &l2t[l2_table_offset(va)], 2, va, end);
 
     op_table_done(op, pl3e, 3, l2t, l2mfn, end - 1);
 
     return end;
+}
+
+/*
+ * The entry *pe at level 3 or 2 covering va, within a walk up to end:
+ * skipped if not present, changed whole if it is a superpage the op
+ * covers, descended into otherwise. Returns where the walk goes on.
+ */
+static unsigned long change_entry(struct range_op *op, pgentry_t *pe,
+                                  unsigned int level, unsigned long va,
+                                  unsigned long end)
+{
+    unsigned long span = 1UL << (PAGE_SHIFT + 9 * (level - 1));
+    pgentry_t old = *pe;
+
+    if ( !(old & _PAGE_PRESENT) )
+        return min(ROUNDDOWN(va, span) + span, end);
+    if ( (old & _PAGE_PSE) && covers(op, va, span) )
+    {
+        *pe = changed(op, old, true);
+        stamp_leaf(op, old, level);
+        op->chg.replaced = true;
+        return va + span;
+    }
+
+    return level == 3 ? change_l2(op, pe, va) : change_l1(op, pe, va);
 }
 
 static int change_range(struct range_op *op)
@@ -630,7 +643,7 @@ static int change_range(struct range_op *op)
     spin_lock_irqsave(&xen_pt_lock, irqfl);
     while ( va < op->e && !op->rc )
     {
-        pgentry_t *pl4e = &idle_pg_table[l4_table_offset(va)], *l3t, *pl3e;
+        pgentry_t *pl4e = &idle_pg_table[l4_table_offset(va)], *l3t;
         unsigned long l3_end = min(ROUNDDOWN(va, L4_SPAN) + L4_SPAN, op->e);
 
         if ( !(*pl4e & _PAGE_PRESENT) )
@@ -640,22 +653,7 @@ static int change_range(struct range_op *op)
         }
         l3t = map_xen_pagetable(entry_mfn(*pl4e));
         while ( va < l3_end && !op->rc )
-        {
-            pl3e = &l3t[l3_table_offset(va)];
-            if ( !(*pl3e & _PAGE_PRESENT) )
-                va = min(ROUNDDOWN(va, L3_SPAN) + L3_SPAN, l3_end);
-            else if ( (*pl3e & _PAGE_PSE) && covers(op, va, L3_SPAN) )
-            {
-                pgentry_t old = *pl3e;
-
-                *pl3e = changed(op, old, true);
-                stamp_leaf(op, old, 3);
-                op->chg.replaced = true;
-                va += L3_SPAN;
-            }
-            else
-                va = change_l2(op, pl3e, va);
-        }
+            va = change_entry(op, &l3t[l3_table_offset(va)], 3, va, l3_end);
         /* L3 tables stay: the L4 entries of the hypervisor never change. */
         unmap_xen_pagetable(l3t);
     }
