@@ -219,6 +219,15 @@ void mark_mfns_stale(mfn_t mfn, unsigned long nr)
     }
 }
 
+void flush_area_local(unsigned long va, unsigned long pages)
+{
+    /* Interrupts off: a nested full flush must not be overwritten by ours. */
+    unsigned long flags = local_irq_save();
+
+    flush_local(va, pages);
+    local_irq_restore(flags);
+}
+
 void flush_area_others(unsigned long va, unsigned long pages)
 {
     cpumask_t others;

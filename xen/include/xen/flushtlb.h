@@ -71,6 +71,9 @@ void flush_area_others(unsigned long va, unsigned long pages);
  */
 void flush_serve_pending(void);
 
+/* This CPU only: [va, va + pages pages), or everything if pages is 0. */
+void flush_area_local(unsigned long va, unsigned long pages);
+
 /* This CPU only: a full flush (advances the clock) or a range. */
 void flush_tlb_local(void);
 

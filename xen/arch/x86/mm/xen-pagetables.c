@@ -188,18 +188,13 @@ static void finish_change(struct pt_change *chg, unsigned long s,
     uint32_t unhooked_at = tlbflush_current_time();
     struct page_info *pg;
     unsigned long freed = 0;
-    cpumask_t self;
 
     if ( chg->unhooked )
         flush_tlb_all();
     else if ( chg->replaced && !local_only )
         flush_area_mask(&cpu_online_map, s, (e - s) >> PAGE_SHIFT);
     else if ( chg->replaced )
-    {
-        cpumask_clear(&self);
-        cpumask_set_cpu(smp_processor_id(), &self);
-        flush_area_mask(&self, s, (e - s) >> PAGE_SHIFT);
-    }
+        flush_area_local(s, (e - s) >> PAGE_SHIFT);
 
     while ( (pg = page_list_remove_head(&chg->retired)) != NULL )
     {
