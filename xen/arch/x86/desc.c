@@ -7,9 +7,12 @@
  * both with the tables the hypervisor keeps.
  */
 #include <asm/config.h>
+#include <asm/desc.h>
 #include <asm/traps.h>
+#include <xen/errno.h>
 #include <xen/init.h>
 #include <xen/lib.h>
+#include <xen/mm.h>
 #include <xen/percpu.h>
 #include <asm/smp.h>
 #include <xen/string.h>
@@ -41,25 +44,22 @@ struct __packed desc_ptr {
     uint64_t base;
 };
 
-#define GDT_ENTRIES 5
-
 /* Present, DPL 0, 64-bit interrupt gate: IF is cleared on entry. */
 #define GATE_INTR64 0x8e
 /* Present, DPL 0, available 64-bit TSS. */
 #define DESC_TSS64  0x89
 
 /*
- * One IDT for all CPUs; a GDT and a TSS per CPU, since the TSS carries
- * the CPU's own IST stacks (NMI, #DF and #MC may arrive when the current
- * stack is unusable, so each has a stack of its own inside the CPU's
- * stack block; see asm/config.h).
+ * One IDT for all CPUs; a descriptor page (asm/desc.h) and a TSS per
+ * CPU, since the TSS carries the CPU's own IST stacks (NMI, #DF and #MC
+ * may arrive when the current stack is unusable, so each has a stack of
+ * its own inside the CPU's stack block; see asm/config.h).
  */
-struct cpu_tables {
-    uint64_t gdt[GDT_ENTRIES];
-    struct tss64 tss __aligned(128);
-};
-static DEFINE_PER_CPU(struct cpu_tables, cpu_tables) __aligned(128);
+static DEFINE_PER_CPU(struct tss64, cpu_tss) __aligned(128);
 static struct idt_gate idt[X86_NR_VECTORS] __aligned(4096);
+static uint64_t boot_gdt_page[PAGE_SIZE / 8] __aligned(PAGE_SIZE);
+
+uint64_t *cpu_gdt_page[CONFIG_NR_CPUS] = { [0] = boot_gdt_page };
 
 extern unsigned char cpu0_stack[];                   /* head.S */
 extern const unsigned long entry_stub_table[];       /* entry.S */
@@ -110,24 +110,52 @@ static void __init set_gate(unsigned int vec, unsigned long addr,
     g->reserved = 0;
 }
 
-static void build_gdt(struct cpu_tables *t)
+int gdt_page_alloc(unsigned int cpu)
 {
-    unsigned long base = (unsigned long)&t->tss;
-    unsigned long limit = sizeof(t->tss) - 1;
+    if ( !cpu_gdt_page[cpu] )
+        cpu_gdt_page[cpu] = alloc_xenheap_page();
 
-    t->gdt[0] = 0;
+    return cpu_gdt_page[cpu] ? 0 : -ENOMEM;
+}
+
+static void build_gdt_page(uint64_t *gdt, const struct tss64 *tss)
+{
+    unsigned long base = (unsigned long)tss;
+    unsigned long limit = sizeof(*tss) - 1;
+
+    memset(gdt, 0, PAGE_SIZE);
     /* Long-mode code: L=1, D=0; present, DPL 0, execute/read. */
-    t->gdt[__HYPERVISOR_CS >> 3] = 0x00af9a000000ffffUL;
+    gdt[GDT_PAGE_INDEX(__HYPERVISOR_CS)] = 0x00af9a000000ffffUL;
     /* Flat data: present, DPL 0, read/write (base and limit ignored). */
-    t->gdt[__HYPERVISOR_DS >> 3] = 0x00cf92000000ffffUL;
+    gdt[GDT_PAGE_INDEX(__HYPERVISOR_DS)] = 0x00cf92000000ffffUL;
+    /*
+     * What 64-bit PV guests run on, all DPL 3: 32-bit code (only there
+     * for SYSRET's selector arithmetic), flat data, long-mode code.
+     */
+    gdt[GDT_PAGE_INDEX(FLAT_RING3_CS32)] = 0x00cffa000000ffffUL;
+    gdt[GDT_PAGE_INDEX(FLAT_RING3_SS)] = 0x00cff2000000ffffUL;
+    gdt[GDT_PAGE_INDEX(FLAT_RING3_CS64)] = 0x00affa000000ffffUL;
 
     /* The TSS descriptor's second half carries base bits 63:32. */
-    t->gdt[TSS_SELECTOR >> 3] = (limit & 0xffff) |
-                                ((base & 0xffffffUL) << 16) |
-                                ((unsigned long)DESC_TSS64 << 40) |
-                                (((limit >> 16) & 0xf) << 48) |
-                                (((base >> 24) & 0xff) << 56);
-    t->gdt[(TSS_SELECTOR >> 3) + 1] = base >> 32;
+    gdt[GDT_PAGE_INDEX(TSS_SELECTOR)] = (limit & 0xffff) |
+                                        ((base & 0xffffffUL) << 16) |
+                                        ((unsigned long)DESC_TSS64 << 40) |
+                                        (((limit >> 16) & 0xf) << 48) |
+                                        (((base >> 24) & 0xff) << 56);
+    gdt[GDT_PAGE_INDEX(TSS_SELECTOR) + 1] = base >> 32;
+}
+
+void load_gdt(unsigned long base)
+{
+    struct desc_ptr gdtr = { .limit = GDT_LIMIT, .base = base };
+
+    __asm__ __volatile__ ( "lgdt %0" :: "m" (gdtr) : "memory" );
+}
+
+void load_hypervisor_gdt(void)
+{
+    load_gdt((unsigned long)cpu_gdt_page[smp_processor_id()] -
+             FIRST_RESERVED_GDT_BYTE);
 }
 
 static void build_tss(struct tss64 *tss, unsigned long block)
@@ -169,19 +197,18 @@ static void __init build_idt(void)
 
 void load_system_tables(void)
 {
-    struct cpu_tables *t = &this_cpu(cpu_tables);
-    struct desc_ptr gdtr = {
-        .limit = sizeof(t->gdt) - 1,
-        .base = (unsigned long)t->gdt,
-    };
+    struct tss64 *tss = &this_cpu(cpu_tss);
+    uint64_t *gdt = cpu_gdt_page[smp_processor_id()];
     struct desc_ptr idtr = {
         .limit = sizeof(idt) - 1,
         .base = (unsigned long)idt,
     };
     unsigned long tmp;
 
-    build_gdt(t);
-    build_tss(&t->tss, stack_block_of(get_cpu_info()));
+    BUG_ON(!gdt);
+    build_tss(tss, stack_block_of(get_cpu_info()));
+    build_gdt_page(gdt, tss);
+    load_hypervisor_gdt();
 
     /*
      * CS can only be reloaded by a far transfer; a far return to the next
@@ -189,7 +216,6 @@ void load_system_tables(void)
      * trampoline leave them), so that their bases are not disturbed.
      */
     __asm__ __volatile__ (
-        "    lgdt %[gdtr]\n"
         "    pushq %[cs]\n"
         "    leaq 1f(%%rip), %[tmp]\n"
         "    pushq %[tmp]\n"
@@ -199,8 +225,7 @@ void load_system_tables(void)
         "    movl %k[tmp], %%es\n"
         "    movl %k[tmp], %%ss\n"
         : [tmp] "=&r" (tmp)
-        : [gdtr] "m" (gdtr), [cs] "i" (__HYPERVISOR_CS),
-          [ds] "i" (__HYPERVISOR_DS)
+        : [cs] "i" (__HYPERVISOR_CS), [ds] "i" (__HYPERVISOR_DS)
         : "memory" );
 
     /* ltr marks the descriptor busy, so it only works once per TSS. */
@@ -212,7 +237,8 @@ void __init trap_init(void)
 {
     BUILD_BUG_ON(sizeof(struct tss64) != 104);
     BUILD_BUG_ON(sizeof(struct idt_gate) != 16);
-    BUILD_BUG_ON((TSS_SELECTOR >> 3) + 2 > GDT_ENTRIES);
+    BUILD_BUG_ON(GDT_PAGE_INDEX(TSS_SELECTOR) + 2 > RESERVED_GDT_ENTRIES);
+    BUILD_BUG_ON(GDT_PAGE_INDEX(LDT_SELECTOR) + 2 > RESERVED_GDT_ENTRIES);
     BUILD_BUG_ON(sizeof(struct cpu_info) != CPUINFO_SIZE);
     BUILD_BUG_ON(1 + IST_MAX * IST_STACK_PAGES >= PRIMARY_STACK_PAGE);
 

@@ -11,6 +11,7 @@
  * log readable; an AP that does not come online within a second is
  * reported, put back to sleep with INIT, and left out.
  */
+#include <asm/desc.h>
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/bootinfo.h>
@@ -233,7 +234,8 @@ static bool __init do_boot_cpu(unsigned int cpu, uint32_t apic_id)
 
     if ( !stack )
         stack = stack_base[cpu] = alloc_stack_block();
-    if ( !stack || percpu_alloc(cpu) || mapcache_cpu_init(cpu) )
+    if ( !stack || percpu_alloc(cpu) || mapcache_cpu_init(cpu) ||
+         gdt_page_alloc(cpu) )
         panic("Out of memory bringing up CPU%u", cpu);
 
     ci = (struct cpu_info *)(primary_stack_top(stack));

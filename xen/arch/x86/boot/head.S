@@ -251,7 +251,7 @@ __start32:
         mov     %eax, %cr0
 
         lea     sym_offs(start64)(%ebp), %eax
-        push    $__HYPERVISOR_CS
+        push    $BOOT_CS
         push    %eax
         lret
 
@@ -268,7 +268,7 @@ start64:
 
         .text
 high_start:
-        mov     $__HYPERVISOR_DS, %eax
+        mov     $BOOT_DS, %eax
         mov     %eax, %ds
         mov     %eax, %es
         mov     %eax, %ss

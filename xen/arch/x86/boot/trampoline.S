@@ -18,7 +18,7 @@
 #include <asm/config.h>
 
 #define TR(sym)        ((sym) - trampoline_start)
-#define TR_CS64        0x08    /* == __HYPERVISOR_CS, so no reload needed */
+#define TR_CS64        BOOT_CS /* load_system_tables() moves to the real GDT */
 #define TR_DS          0x10
 #define TR_CS32        0x18
 

@@ -130,9 +130,25 @@
 /* Bytes kept for struct cpu_info at the top (asm/current.h checks). */
 #define CPUINFO_SIZE     256
 
-/* Code and data segment selectors of the hypervisor's GDT. */
-#define __HYPERVISOR_CS 0x08
-#define __HYPERVISOR_DS 0x10
+/*
+ * Segment selectors. The PV ABI gives a guest GDT entries below 0xe000
+ * (its own frames, 14 pages) and keeps the rest for the hypervisor, so
+ * the hypervisor's descriptors live in one page that starts at selector
+ * 0xe000 (asm/desc.h). The ring-3 flat selectors are the ABI's
+ * FLAT_RING3_* values that every 64-bit PV guest runs on; their order
+ * is what SYSRET needs (CS32, then SS, then CS64).
+ *
+ * head.S and the AP trampoline run on small boot GDTs of their own
+ * (BOOT_CS/BOOT_DS) until load_system_tables() switches to the real one.
+ */
+#define FIRST_RESERVED_GDT_BYTE 0xe000
+#define __HYPERVISOR_CS  0xe008
+#define __HYPERVISOR_DS  0xe010
+#define FLAT_RING3_CS32  0xe023
+#define FLAT_RING3_SS    0xe02b
+#define FLAT_RING3_CS64  0xe033
+#define BOOT_CS 0x08
+#define BOOT_DS 0x10
 
 #ifndef __ASSEMBLY__
 #include <xen/types.h>

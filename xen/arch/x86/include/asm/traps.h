@@ -60,13 +60,6 @@
 #define PFEC_prot_key    (1 << 5)
 #define PFEC_shadow_stk  (1 << 6)
 
-/*
- * The hypervisor's GDT (built by trap_init()): the code and data
- * selectors of asm/config.h, then the boot CPU's TSS, whose 64-bit
- * descriptor takes two slots.
- */
-#define TSS_SELECTOR 0x18
-
 /* Interrupt stack table slots (1-based, as in the IDT gate). */
 #define IST_DF  1
 #define IST_NMI 2
