@@ -19,6 +19,10 @@
 
 #define barrier() __asm__ __volatile__ ( "" ::: "memory" )
 
+/* The object that holds member at ptr. */
+#define container_of(ptr, type, member) \
+    ((type *)((char *)(ptr) - __builtin_offsetof(type, member)))
+
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), "BUILD_BUG_ON: " #cond)
 
 #define __stringify_1(x) #x

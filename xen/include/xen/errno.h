@@ -5,8 +5,11 @@
 /* Values follow Xen's public errno list (which matches Linux on x86). */
 #define EPERM   1
 #define ENOENT  2
+#define ESRCH   3
 #define EIO     5
 #define E2BIG   7
+#define ENOEXEC 8
+#define EAGAIN 11
 #define ENOMEM 12
 #define EFAULT 14
 #define EBUSY  16
@@ -15,5 +18,6 @@
 #define ENOSPC 28
 #define ERANGE 34
 #define ENOSYS 38
+#define ETIME  62
 
 #endif /* XEN_ERRNO_H */

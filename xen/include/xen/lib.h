@@ -5,6 +5,8 @@
 #include <xen/compiler.h>
 #include <xen/types.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /*
  * Log levels. A message starts with one of these prefixes; printk() drops
  * it when its level is above the threshold set by "loglvl=". A message

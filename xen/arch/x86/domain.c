@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * x86 domains and vCPUs: what a PV domain needs beyond the common
+ * structures (per-domain area, shared_info, GDT mappings, FPU area,
+ * trap table), and the context switch.
+ *
+ * The context switch is Xen's model: one hypervisor stack per CPU, and
+ * a vCPU's state in its struct vcpu while it does not run. Switching
+ * saves prev's registers from the CPU's guest frame and its hardware
+ * state, loads next's, then resets the stack and jumps to where next
+ * continues (the guest exit path, or the idle loop), so nothing on the
+ * hypervisor stack survives a switch. That is also why no mapcache slot
+ * may be held across one: debug builds check that none is.
+ */
+#include <xen/init.h>
+#include <xen/domain_page.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <xen/smp.h>
+#include <xen/string.h>
+#include <xen/xmalloc.h>
+#include <asm/desc.h>
+#include <asm/i387.h>
+#include <asm/page-owner.h>
+#include <asm/pg2virt.h>
+#include <asm/perdomain.h>
+#include <asm/processor.h>
+#include <asm/pv.h>
+#include <asm/system.h>
+#include <asm/traps.h>
+#include <public/xen.h>
+
+DEFINE_PER_CPU(struct vcpu *, curr_vcpu);
+
+extern pgentry_t idle_pg_table[];
+
+/* A zeroed, read-only frame: what unused guest GDT pages map. */
+static mfn_t zero_mfn;
+
+void __init arch_domain_init(void)
+{
+    struct page_info *pg = alloc_domheap_page(0);
+
+    if ( !pg )
+        panic("No memory for the zero page");
+    zero_mfn = page_to_mfn(pg); /* the heap zeroes what it hands out */
+}
+
+/* A xenheap page becomes readable and mappable by d (shared_info). */
+static void share_xen_page_with_guest(void *va, struct domain *d)
+{
+    struct page_info *pg = virt_to_page(va);
+
+    page_set_owner(pg, d);
+    page_set_flag(pg, PGC_allocated);
+    arch_fetch_and_add(&pg->count_info, 1);
+    spin_lock(&d->page_alloc_lock);
+    page_list_add_tail(pg, &d->xenpage_list);
+    spin_unlock(&d->page_alloc_lock);
+}
+
+static void unshare_xen_page(void *va, struct domain *d)
+{
+    struct page_info *pg = virt_to_page(va);
+
+    spin_lock(&d->page_alloc_lock);
+    page_list_del(pg, &d->xenpage_list);
+    spin_unlock(&d->page_alloc_lock);
+    page_clear_flag(pg, PGC_allocated);
+    arch_fetch_and_add(&pg->count_info, -1UL);
+    page_set_owner(pg, NULL);
+}
+
+int arch_domain_create(struct domain *d)
+{
+    if ( perdomain_init(d) )
+        return -ENOMEM;
+
+    d->shared_info = alloc_xenheap_page();
+    if ( !d->shared_info )
+    {
+        perdomain_teardown(d);
+        return -ENOMEM;
+    }
+    memset(d->shared_info, 0, PAGE_SIZE);
+    share_xen_page_with_guest(d->shared_info, d);
+
+    return 0;
+}
+
+void arch_domain_teardown(struct domain *d)
+{
+    unsigned int i;
+
+    for ( i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            pv_vcpu_release_tables(d->vcpu[i]);
+}
+
+void arch_domain_destroy(struct domain *d)
+{
+    if ( d->shared_info )
+    {
+        unshare_xen_page(d->shared_info, d);
+        free_xenheap_page(d->shared_info);
+        d->shared_info = NULL;
+    }
+    perdomain_teardown(d);
+}
+
+/* Maps this CPU's descriptor page as page 14 of v's GDT. */
+static void map_gdt_reserved_page(struct vcpu *v, unsigned int cpu)
+{
+    perdomain_set_l1e(v->arch.gdt_l1,
+                      GDT_VIRT(v->vcpu_id) + (FIRST_RESERVED_GDT_PAGE << PAGE_SHIFT),
+                      __pa(cpu_gdt_page[cpu]) | PAGE_HYPERVISOR_RW);
+    v->arch.gdt_cpu = cpu;
+}
+
+static int vcpu_gdt_init(struct vcpu *v)
+{
+    unsigned long va = GDT_VIRT(v->vcpu_id);
+    unsigned int i;
+
+    v->arch.gdt_l1 = perdomain_l1(v->domain, va);
+    if ( mfn_eq(v->arch.gdt_l1, INVALID_MFN) )
+        return -ENOMEM;
+    for ( i = 0; i < GDT_GUEST_PAGES; i++ )
+        perdomain_set_l1e(v->arch.gdt_l1, va + (i << PAGE_SHIFT),
+                          mfn_to_maddr(zero_mfn) | PAGE_HYPERVISOR_RO);
+    map_gdt_reserved_page(v, v->processor);
+
+    return 0;
+}
+
+int arch_vcpu_create(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+
+    if ( is_idle_domain(d) )
+        return 0;
+
+    v->arch.guest_table = INVALID_MFN;
+    v->arch.guest_table_user = INVALID_MFN;
+    v->arch.flags = TF_kernel_mode;
+    v->arch.trap_ctxt = xzalloc_array(struct pv_trap, X86_NR_VECTORS);
+    if ( !v->arch.trap_ctxt || vcpu_fpu_init(v) || vcpu_gdt_init(v) )
+    {
+        arch_vcpu_destroy(v);
+        return -ENOMEM;
+    }
+    if ( v->vcpu_id < XEN_LEGACY_MAX_VCPUS )
+    {
+        v->vcpu_info = &d->shared_info->vcpu_info[v->vcpu_id];
+        v->vcpu_info->evtchn_upcall_mask = 1;
+    }
+
+    return 0;
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    xfree(v->arch.trap_ctxt);
+    v->arch.trap_ctxt = NULL;
+    vcpu_fpu_destroy(v);
+}
+
+/* --- the switch ---------------------------------------------------------- */
+
+static inline unsigned int read_sreg(unsigned int n)
+{
+    unsigned int sel;
+
+    switch ( n )
+    {
+    case 0: __asm__ __volatile__ ( "mov %%ds, %0" : "=r" (sel) ); break;
+    case 1: __asm__ __volatile__ ( "mov %%es, %0" : "=r" (sel) ); break;
+    case 2: __asm__ __volatile__ ( "mov %%fs, %0" : "=r" (sel) ); break;
+    default: __asm__ __volatile__ ( "mov %%gs, %0" : "=r" (sel) ); break;
+    }
+    return sel & 0xffff;
+}
+
+static void save_pv_state(struct vcpu *v)
+{
+    struct arch_vcpu *a = &v->arch;
+
+    memcpy(&a->user_regs, guest_cpu_user_regs(), sizeof(a->user_regs));
+    a->ds = read_sreg(0);
+    a->es = read_sreg(1);
+    a->fs = read_sreg(2);
+    a->gs = read_sreg(3);
+    a->fs_base = rdmsr(MSR_FS_BASE);
+    if ( a->flags & TF_kernel_mode )
+    {
+        a->gs_base_kernel = rdmsr(MSR_GS_BASE);
+        a->gs_base_user = rdmsr(MSR_SHADOW_GS_BASE);
+    }
+    else
+    {
+        a->gs_base_user = rdmsr(MSR_GS_BASE);
+        a->gs_base_kernel = rdmsr(MSR_SHADOW_GS_BASE);
+    }
+    fpu_save(v);
+    if ( a->debugreg[7] )
+        save_debug_registers(v);
+}
+
+static void load_pv_state(struct vcpu *v, unsigned int cpu)
+{
+    struct arch_vcpu *a = &v->arch;
+
+    if ( a->gdt_cpu != cpu )
+        map_gdt_reserved_page(v, cpu);
+    write_cr3(mfn_to_maddr(pv_active_root(v)));
+    load_gdt(GDT_VIRT(v->vcpu_id));
+
+    /* Selectors first: loading one resets the hidden base. */
+    load_guest_selectors(v);
+    wrmsr(MSR_FS_BASE, a->fs_base);
+    if ( a->flags & TF_kernel_mode )
+    {
+        wrmsr(MSR_GS_BASE, a->gs_base_kernel);
+        wrmsr(MSR_SHADOW_GS_BASE, a->gs_base_user);
+    }
+    else
+    {
+        wrmsr(MSR_GS_BASE, a->gs_base_user);
+        wrmsr(MSR_SHADOW_GS_BASE, a->gs_base_kernel);
+    }
+    fpu_restore(v);
+    load_debug_registers(v);
+    memcpy(guest_cpu_user_regs(), &a->user_regs, sizeof(a->user_regs));
+}
+
+extern void pv_resume_guest(void);
+
+void context_switch(struct vcpu *prev, struct vcpu *next)
+{
+    unsigned int cpu = smp_processor_id();
+
+    ASSERT(!local_irq_is_enabled());
+    if ( IS_ENABLED(CONFIG_DEBUG) && mapcache_slots_in_use() )
+        panic("CPU%u: %u mapcache slot(s) held across a context switch",
+              cpu, mapcache_slots_in_use());
+
+    if ( !is_idle_vcpu(prev) )
+    {
+        save_pv_state(prev);
+        /* Off the guest's GDT before its page tables go. */
+        load_hypervisor_gdt();
+    }
+
+    this_cpu(curr_vcpu) = next;
+    set_current(next);
+
+    if ( is_idle_vcpu(next) )
+        write_cr3(__pa_image(idle_pg_table));
+    else
+        load_pv_state(next, cpu);
+
+    sched_context_saved(prev);
+
+    if ( is_idle_vcpu(next) )
+        __asm__ __volatile__ ( "mov %0, %%rsp; xor %%ebp, %%ebp; push $0;"
+                               "jmp idle_loop"
+                               :: "r" (guest_cpu_user_regs()) : "memory" );
+    else
+        __asm__ __volatile__ ( "mov %0, %%rsp; xor %%ebp, %%ebp;"
+                               "jmp pv_resume_guest"
+                               :: "r" (guest_cpu_user_regs()) : "memory" );
+    __builtin_unreachable();
+}

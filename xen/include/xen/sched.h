@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef XEN_SCHED_H
+#define XEN_SCHED_H
+
+/*
+ * Domains and vCPUs, and the scheduler's interface.
+ *
+ * A domain is a guest (or the idle domain, whose vCPUs are the CPUs'
+ * idle loops). Each struct domain is a xenheap page of its own, since
+ * page ownership records it by frame (asm/page-owner.h); its vCPUs are
+ * xmalloc'd. Domains are found by id on a list under domlist_lock and
+ * kept alive by a reference count: domain_create() returns one
+ * reference (the "system" one, dropped when the domain is destroyed),
+ * get_domain()/put_domain() add and drop others, and the last put frees
+ * it.
+ *
+ * Life cycle: created paused (every vCPU down or paused), built,
+ * unpaused; shutdown records a reason and deschedules every vCPU;
+ * domain_kill() releases its memory (every page back to the heap) and
+ * drops the system reference.
+ *
+ * A vCPU is in exactly one scheduling state:
+ *   running   loaded on v->processor (v->is_running)
+ *   runnable  on v->processor's run queue
+ *   blocked / down / paused  neither: some bit in pause_flags, or
+ *             pause_count > 0, keeps it off the queues
+ * vcpu_wake() and vcpu_sleep() move it between them under the run queue
+ * lock of its CPU (xen/common/sched/core.c).
+ */
+
+#include <xen/cpumask.h>
+#include <xen/list.h>
+#include <xen/percpu.h>
+#include <xen/spinlock.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <xen/types.h>
+#include <asm/atomic.h>
+#include <asm/current.h>
+#include <asm/domain.h>
+#include <asm/page-list.h>
+#include <public/xen.h>
+
+struct vcpu_info;
+struct shared_info;
+
+/* pause_flags bits: any one set keeps a vCPU off the run queues. */
+#define _VPF_blocked 0  /* waiting for an event (sched_op block) */
+#define _VPF_down    1  /* not brought up, or taken down (vcpu_op) */
+#define _VPF_polling 2  /* in sched_op poll */
+#define VPF_blocked  (1UL << _VPF_blocked)
+#define VPF_down     (1UL << _VPF_down)
+#define VPF_polling  (1UL << _VPF_polling)
+
+/* Time spent in each runstate (public vcpu.h RUNSTATE_* order). */
+enum vcpu_runstate {
+    RUNSTATE_running,
+    RUNSTATE_runnable,
+    RUNSTATE_blocked,
+    RUNSTATE_offline,
+};
+
+struct vcpu {
+    unsigned int vcpu_id;
+    unsigned int processor;      /* CPU it runs on, or will next */
+    struct domain *domain;
+
+    /* Event delivery: in shared_info until the guest registers its own. */
+    struct vcpu_info *vcpu_info;
+
+    unsigned long pause_flags;   /* VPF_*, atomic bit operations */
+    atomic_t pause_count;        /* vcpu_pause() nesting */
+    bool is_running;             /* loaded on a CPU (its state is live) */
+    bool on_runq;                /* under the run queue lock */
+    struct list_head runq_elem;  /* on its CPU's run queue */
+    cpumask_t cpu_affinity;      /* CPUs it may run on */
+    s_time_t slice_end;          /* when its time slice is over */
+
+    enum vcpu_runstate runstate;
+    s_time_t runstate_entry;     /* NOW() when it entered runstate */
+    uint64_t runstate_time[4];   /* ns spent in each state, up to entry */
+
+    struct timer singleshot_timer; /* vcpu_op set_singleshot_timer */
+    struct timer poll_timer;       /* sched_op poll's timeout */
+
+    struct arch_vcpu arch;
+};
+
+struct domain {
+    domid_t domain_id;
+    unsigned int max_vcpus;
+    struct vcpu **vcpu;          /* max_vcpus entries, NULL until made */
+
+    atomic_t refcnt;
+    struct domain *next_in_list; /* under domlist_lock */
+
+    bool is_privileged;          /* dom0 */
+    bool is_dying;               /* domain_kill() started */
+    bool is_shutting_down;       /* a shutdown was asked for */
+    uint8_t shutdown_code;       /* SHUTDOWN_* reason, once shutting down */
+    atomic_t pause_count;        /* domain_pause() nesting */
+
+    /*
+     * Memory: the pages the domain owns, on page_list, under
+     * page_alloc_lock; tot_pages counts them (xenheap pages shared with
+     * the domain, such as shared_info, are on xenpage_list instead and
+     * not counted); max_pages is its allowance.
+     */
+    spinlock_t page_alloc_lock;
+    struct page_list_head page_list;
+    struct page_list_head xenpage_list;
+    unsigned long tot_pages;
+    unsigned long max_pages;
+
+    struct shared_info *shared_info; /* a xenheap page shared with it */
+
+    spinlock_t shutdown_lock;
+    struct arch_domain arch;
+};
+
+/* What each CPU runs (its idle vCPU when no guest's). */
+DECLARE_PER_CPU(struct vcpu *, curr_vcpu);
+#define curr_on(cpu) per_cpu(curr_vcpu, cpu)
+
+/* The idle domain; idle_vcpu[cpu] is the CPU's idle loop. */
+extern struct domain *idle_domain;
+extern struct vcpu *idle_vcpu[CONFIG_NR_CPUS];
+/* dom0, once built. */
+extern struct domain *hardware_domain;
+
+static inline bool is_idle_domain(const struct domain *d)
+{
+    return d->domain_id == DOMID_IDLE;
+}
+
+static inline bool is_idle_vcpu(const struct vcpu *v)
+{
+    return is_idle_domain(v->domain);
+}
+
+/* --- domains (xen/common/domain.c) --- */
+
+/*
+ * A new domain with room for max_vcpus vCPUs (none created yet), paused
+ * (pause_count 1), with one reference for the caller. NULL on failure
+ * (no memory, bad id, id in use).
+ */
+struct domain *domain_create(domid_t id, unsigned int max_vcpus,
+                             bool privileged);
+
+/* vCPU id of d, to run on cpu; starts down. NULL on failure. */
+struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu);
+
+void idle_domain_init(void);
+/* The calling CPU's idle vCPU: made on the BSP and on each AP. */
+void idle_vcpu_init(unsigned int cpu);
+
+struct domain *get_domain_by_id(domid_t id); /* with a reference */
+bool get_domain(struct domain *d);           /* false if it is dying */
+void put_domain(struct domain *d);
+
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+
+/*
+ * Asks d to shut down for reason (SHUTDOWN_*): every vCPU is paused, and
+ * for dom0 the machine follows (xen/common/shutdown.c).
+ */
+void domain_shutdown(struct domain *d, unsigned int reason);
+/*
+ * Shutdown with SHUTDOWN_crash, after printing the current vCPU's state
+ * if it is d's; the current vCPU is switched away on its way out.
+ */
+void domain_crash(struct domain *d);
+
+/* Tears d down: its pages back to the heap, then the system reference. */
+void domain_kill(struct domain *d);
+/* The architecture's part of domain_kill(): page tables, shared pages. */
+void arch_domain_teardown(struct domain *d);
+
+/* --- the scheduler (xen/common/sched/) --- */
+
+void sched_init(void);
+void sched_cpu_init(unsigned int cpu);  /* before the CPU is started */
+void sched_cpu_ready(void);             /* the CPU enters its idle loop */
+/* A new vCPU's scheduler state; the vCPU starts off the run queues. */
+void sched_init_vcpu(struct vcpu *v, unsigned int cpu);
+void sched_destroy_vcpu(struct vcpu *v);
+
+/* Put v on a run queue if nothing keeps it off (IRQ-safe). */
+void vcpu_wake(struct vcpu *v);
+/* Take v off the run queues; its CPU reschedules if it is running. */
+void vcpu_sleep_nosync(struct vcpu *v);
+/* As vcpu_sleep_nosync(), then wait until v's state is saved. */
+void vcpu_sleep_sync(struct vcpu *v);
+
+void vcpu_pause(struct vcpu *v);
+void vcpu_unpause(struct vcpu *v);
+
+/* An event upcall is pending and not masked (xen/common/event.c). */
+bool vcpu_event_pending(const struct vcpu *v);
+/* Clears VPF_blocked and wakes v if it was blocked. */
+void vcpu_unblock(struct vcpu *v);
+/* v's timer went off: VIRQ_TIMER, and a wake-up. */
+void send_timer_event(struct vcpu *v);
+
+/* sched_op block: current blocks unless an event is pending. */
+void vcpu_block(void);
+/* sched_op yield. */
+void vcpu_yield(void);
+
+/* The scheduler's end of a context switch (state saved, v may move). */
+void sched_context_saved(struct vcpu *prev);
+
+/* Debug key: print every CPU's current vCPU and run queue. */
+void sched_dump_runqueues(void);
+
+/* Options: dom0_max_vcpus=, dom0_vcpus_pin. */
+extern unsigned int opt_dom0_max_vcpus_min, opt_dom0_max_vcpus_max;
+extern bool opt_dom0_vcpus_pin;
+
+/* --- the architecture's part --- */
+
+/* Boot: what every domain shares (the zero page). */
+void arch_domain_init(void);
+int arch_domain_create(struct domain *d);
+void arch_domain_destroy(struct domain *d);
+int arch_vcpu_create(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
+
+/*
+ * Switches this CPU from prev (current) to next and continues next
+ * where it left off: never returns (the stack is reset). Called with
+ * interrupts off.
+ */
+void __noreturn context_switch(struct vcpu *prev, struct vcpu *next);
+
+/* Prints v's registers and guest stack (crash reports, debug key). */
+void vcpu_show_state(struct vcpu *v);
+
+/* XENFEAT_* bits (submap 0) d is offered (xen/common/version.c). */
+uint32_t xen_features_for(const struct domain *d);
+
+#endif /* XEN_SCHED_H */
