@@ -97,14 +97,14 @@ bool get_stack_bounds(unsigned long addr, unsigned long *lo,
 }
 
 static void __init set_gate(unsigned int vec, unsigned long addr,
-                            unsigned int ist)
+                            unsigned int ist, unsigned int dpl)
 {
     struct idt_gate *g = &idt[vec];
 
     g->offset_lo = addr & 0xffff;
     g->selector = __HYPERVISOR_CS;
     g->ist = ist;
-    g->type_attr = GATE_INTR64;
+    g->type_attr = GATE_INTR64 | (dpl << 5);
     g->offset_mid = (addr >> 16) & 0xffff;
     g->offset_hi = addr >> 32;
     g->reserved = 0;
@@ -191,7 +191,13 @@ static void __init build_idt(void)
         else if ( vec == X86_EXC_MC )
             ist = IST_MC;
 
-        set_gate(vec, entry_stub_table[vec], ist);
+        /*
+         * INT3 and INTO are what guests execute directly: DPL 3, so they
+         * arrive as themselves. Any other INT n from a guest faults with
+         * #GP and is judged against the guest's own trap table.
+         */
+        set_gate(vec, entry_stub_table[vec], ist,
+                 vec == X86_EXC_BP || vec == X86_EXC_OF ? 3 : 0);
     }
 }
 

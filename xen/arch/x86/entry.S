@@ -53,6 +53,19 @@ trap_common:
         call    do_trap
         add     $16, %rsp
 
+        /*
+         * From a guest, on the CPU's guest frame (not an IST stack): the
+         * way back to a guest is pv_resume_guest, which may switch to
+         * another vCPU first.
+         */
+        testb   $3, UREGS_cs(%rsp)
+        jz      1f
+        mov     %rsp, %rax
+        and     $(STACK_SIZE - 1), %eax
+        cmp     $(STACK_SIZE - CPUINFO_SIZE), %eax
+        je      pv_resume_guest
+1:
+
         /* do_trap() may have changed any of these (a fixup moves RIP). */
         mov     UREGS_rax(%rsp), %rax
         mov     UREGS_rbx(%rsp), %rbx

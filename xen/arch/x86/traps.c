@@ -5,6 +5,7 @@
  */
 #include <asm/config.h>
 #include <asm/extable.h>
+#include <asm/pv.h>
 #include <asm/traps.h>
 #include <xen/compiler.h>
 #include <xen/lib.h>
@@ -375,6 +376,17 @@ void do_trap(struct cpu_user_regs *regs)
          */
         printk(XENLOG_WARNING "Unexpected interrupt: vector %u at %pS\n",
                vec, (void *)regs->rip);
+        return;
+    }
+
+    /*
+     * An exception of a guest's own (ring 3; NMI, #DF and #MC come on IST
+     * stacks and stay the hypervisor's) goes back to the guest.
+     */
+    if ( (regs->cs & 3) == 3 && vec != X86_EXC_NMI && vec != X86_EXC_DF &&
+         vec != X86_EXC_MC )
+    {
+        pv_trap(regs);
         return;
     }
 

@@ -18,6 +18,10 @@
 #include <xen/param.h>
 #include <xen/serial.h>
 #include <xen/string.h>
+#include <xen/hypercall.h>
+#include <xen/sched.h>
+#include <asm/guest_access.h>
+#include <public/xen.h>
 
 #define CONRING_SIZE (1U << 16)
 
@@ -269,4 +273,51 @@ void panic(const char *fmt, ...)
     }
     /* machine_restart() says "Rebooting"; 'noreboot' would halt instead. */
     machine_restart();
+}
+
+/*
+ * console_io: dom0 writes to the serial line, unprefixed, as Xen does;
+ * other domains get nothing (there are none yet). Reading returns no
+ * characters: the serial driver has no input path yet.
+ */
+#define GUEST_WRITE_CHUNK 128
+
+long do_console_io(unsigned long cmd, unsigned long count,
+                   unsigned long buffer)
+{
+    char buf[GUEST_WRITE_CHUNK];
+    unsigned long done = 0;
+
+    if ( !current->domain->is_privileged )
+        return -EPERM;
+
+    switch ( cmd )
+    {
+    case CONSOLEIO_write:
+        while ( done < count )
+        {
+            unsigned long n = count - done < sizeof(buf) ? count - done
+                                                          : sizeof(buf);
+            unsigned long flags;
+
+            if ( copy_from_guest_va(buf, buffer + done, n) )
+                return -EFAULT;
+            flags = local_irq_save();
+            spin_lock(&console_lock);
+            conring_put(buf, n);
+            if ( console_started )
+                devices_write(buf, n);
+            at_line_start = buf[n - 1] == '\n';
+            spin_unlock(&console_lock);
+            local_irq_restore(flags);
+            done += n;
+        }
+        return 0;
+
+    case CONSOLEIO_read:
+        return 0;
+
+    default:
+        return -ENOSYS;
+    }
 }

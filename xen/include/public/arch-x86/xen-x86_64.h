@@ -52,7 +52,9 @@
 #define __MACH2PHYS_VIRT_START  0xFFFF800000000000
 #define __MACH2PHYS_VIRT_END    0xFFFF804000000000
 
-#ifndef __ASSEMBLER__
+#if defined(__XEN__)
+/* The hypervisor has its own (asm/config.h), with the same values. */
+#elif !defined(__ASSEMBLER__)
 #define HYPERVISOR_VIRT_START   0xFFFF800000000000UL
 #define HYPERVISOR_VIRT_END     0xFFFF880000000000UL
 #define MACH2PHYS_VIRT_START    0xFFFF800000000000UL

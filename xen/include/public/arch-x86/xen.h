@@ -42,10 +42,12 @@ typedef unsigned long xen_ulong_t;
 #define XEN_HAVE_PV_GUEST_ENTRY 1
 #define XEN_HAVE_PV_UPCALL_MASK 1
 
-/* GDT pages from here on belong to the hypervisor. */
+/* GDT pages from here on belong to the hypervisor (asm/desc.h in it). */
+#ifndef __XEN__
 #define FIRST_RESERVED_GDT_PAGE  14
 #define FIRST_RESERVED_GDT_BYTE  (FIRST_RESERVED_GDT_PAGE * 4096)
 #define FIRST_RESERVED_GDT_ENTRY (FIRST_RESERVED_GDT_BYTE / 8)
+#endif
 
 /* vcpu_info slots in shared_info; more vCPUs need register_vcpu_info. */
 #define XEN_LEGACY_MAX_VCPUS 32

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ASM_X86_GUEST_ACCESS_H
+#define ASM_X86_GUEST_ACCESS_H
+
+/*
+ * Reading and writing a PV guest's memory at its virtual addresses
+ * (xen/arch/x86/pv/guest-access.c).
+ *
+ * The only way hypervisor code touches guest memory through a guest
+ * pointer. Each page is found by walking the current vCPU's active page
+ * tables (kernel or user, as it runs now) through map_domain_page(),
+ * with the guest's own permissions (present, user, and writable for a
+ * write, at every level), and copied through a mapcache slot: no
+ * direct map, no linear page-table slot, and no access that can fault
+ * in the hypervisor. Null, non-canonical, hypervisor-range, unmapped
+ * or (for a write) read-only addresses end the copy.
+ *
+ * Each returns the number of bytes NOT copied: 0 is success. Callers
+ * turn non-zero into -EFAULT. Any context with a current PV vCPU;
+ * interrupts may be on or off.
+ */
+
+#include <xen/types.h>
+
+unsigned long copy_from_guest_va(void *dst, unsigned long src,
+                                 unsigned long len);
+unsigned long copy_to_guest_va(unsigned long dst, const void *src,
+                               unsigned long len);
+unsigned long clear_guest_va(unsigned long dst, unsigned long len);
+
+/* Typed helpers over guest handles (public headers' XEN_GUEST_HANDLE). */
+#define guest_handle_is_null(h) ((h).p == NULL)
+#define copy_from_guest(dst, h, n) \
+    copy_from_guest_va(dst, (unsigned long)(h).p, (n) * sizeof(*(h).p))
+#define copy_to_guest(h, src, n) \
+    copy_to_guest_va((unsigned long)(h).p, src, (n) * sizeof(*(h).p))
+#define copy_from_guest_offset(dst, h, off, n) \
+    copy_from_guest_va(dst, (unsigned long)((h).p + (off)), \
+                       (n) * sizeof(*(h).p))
+#define copy_to_guest_offset(h, off, src, n) \
+    copy_to_guest_va((unsigned long)((h).p + (off)), src, \
+                     (n) * sizeof(*(h).p))
+
+#endif /* ASM_X86_GUEST_ACCESS_H */

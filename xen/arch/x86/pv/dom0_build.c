@@ -1,0 +1,582 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Builds the 64-bit PV dom0 from the first multiboot2 module (an ELF
+ * kernel with Xen notes) and the second (its initrd, if any), laid out
+ * as Xen lays it out, so that a kernel built for Xen boots unchanged.
+ *
+ * dom0's pseudo-physical frames 0..nr_pages-1 are heap frames, 2 MiB
+ * blocks where the heap has them. One virtual region starting at
+ * VIRT_BASE maps pfn n at VIRT_BASE + n * 4 KiB, 4 KiB pages only:
+ *
+ *   kernel [virt_kstart, virt_kend)
+ *   initrd            (unless the kernel asks for MOD_START_PFN)
+ *   start_info        one page
+ *   p2m list          8 bytes per pfn (unless INIT_P2M puts it elsewhere)
+ *   page tables       L4, L3s, L2s, L1s of this region, read-only
+ *   boot stack        one page; RSP starts at its top
+ *   padding           at least 512 KiB, the region ends 4 MiB aligned
+ *
+ * Everything is written through map_domain_page(): nothing here needs a
+ * direct map. The tables are typed and the L4 pinned as the guest's
+ * own would be; the builder trusts what it made rather than validating
+ * it.
+ */
+#include <asm/processor.h>
+#include <xen/xmalloc.h>
+#include <xen/domain_page.h>
+#include <xen/errno.h>
+#include <xen/init.h>
+#include <xen/lib.h>
+#include <xen/libelf.h>
+#include <xen/mm.h>
+#include <xen/param.h>
+#include <xen/sched.h>
+#include <xen/string.h>
+#include <xen/vmap.h>
+#include <asm/bootinfo.h>
+#include <asm/dom0_build.h>
+#include <asm/l4-slots.h>
+#include <asm/m2p.h>
+#include <asm/page-owner.h>
+#include <asm/pv.h>
+#include <public/xen.h>
+
+#define PFN_UP(x) (((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
+/* dom0's page-table entries: the kernel runs in ring 3, hence USER. */
+#define L1_PROT (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | \
+                 _PAGE_USER)
+#define LN_PROT (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | \
+                 _PAGE_USER)
+
+struct dom0_layout {
+    unsigned long v_start, v_end;          /* the bootstrap region */
+    unsigned long kern_start, kern_end;
+    unsigned long initrd_start, initrd_end;/* 0 when not mapped */
+    unsigned long si_start;                /* start_info */
+    unsigned long p2m_start, p2m_end;      /* in the region, or INIT_P2M */
+    unsigned long pt_start, pt_end;
+    unsigned long stack_start;
+    unsigned long nr_pt_frames;
+    unsigned long nr_pages;
+};
+
+struct dom0_ctx {
+    struct domain *d;
+    const struct dom0_layout *l;
+    mfn_t *p2m;                            /* pfn -> mfn, in hypervisor memory */
+};
+
+/* ---------------------------------------------------------------------
+ * dom0_mem=
+ */
+
+static unsigned long dom0_mem_size, dom0_mem_min, dom0_mem_max = ~0UL;
+static bool dom0_mem_size_neg;
+
+/*
+ * Xen's syntax: a comma-separated list of "<size>", "-<size>" (all but),
+ * "min:<size>" and "max:<size>". Sizes take K, M, G or T.
+ */
+static int parse_dom0_mem(const char *s)
+{
+    while ( *s )
+    {
+        const char *end;
+        unsigned long *dst = &dom0_mem_size;
+        bool neg = false;
+
+        if ( !strncmp(s, "min:", 4) )
+        {
+            dst = &dom0_mem_min;
+            s += 4;
+        }
+        else if ( !strncmp(s, "max:", 4) )
+        {
+            dst = &dom0_mem_max;
+            s += 4;
+        }
+        else if ( *s == '-' )
+        {
+            neg = true;
+            s++;
+        }
+        *dst = parse_size_and_unit(s, &end);
+        if ( end == s || (*end && *end != ',') )
+            return -EINVAL;
+        if ( dst == &dom0_mem_size )
+            dom0_mem_size_neg = neg;
+        s = *end ? end + 1 : end;
+    }
+    return 0;
+}
+custom_param("dom0_mem", parse_dom0_mem);
+
+/* What the hypervisor keeps for itself by default: 1/16, 64 MiB at least. */
+static unsigned long hypervisor_reserve(unsigned long avail)
+{
+    unsigned long r = avail / 16;
+
+    return r < (MB(64) >> PAGE_SHIFT) ? MB(64) >> PAGE_SHIFT : r;
+}
+
+static unsigned long dom0_pages(void)
+{
+    unsigned long avail = avail_domheap_pages();
+    unsigned long reserve = hypervisor_reserve(avail);
+    unsigned long want, max_ok = avail > reserve ? avail - reserve : 0;
+
+    if ( !dom0_mem_size )
+        want = max_ok;
+    else if ( dom0_mem_size_neg )
+        want = avail > (dom0_mem_size >> PAGE_SHIFT)
+               ? avail - (dom0_mem_size >> PAGE_SHIFT) : 0;
+    else
+        want = dom0_mem_size >> PAGE_SHIFT;
+
+    if ( want < (dom0_mem_min >> PAGE_SHIFT) )
+        want = dom0_mem_min >> PAGE_SHIFT;
+    if ( want > (dom0_mem_max >> PAGE_SHIFT) )
+        want = dom0_mem_max >> PAGE_SHIFT;
+    if ( want > max_ok )
+    {
+        printk("dom0_mem: %lu MiB asked, only %lu MiB available: clamped\n",
+               want >> (20 - PAGE_SHIFT), max_ok >> (20 - PAGE_SHIFT));
+        want = max_ok;
+    }
+
+    return want;
+}
+
+/* ---------------------------------------------------------------------
+ * Frames
+ */
+
+/* Gives d nr_pages frames, pfn order, 2 MiB blocks where possible. */
+static int allocate_memory(struct domain *d, mfn_t *p2m, unsigned long nr)
+{
+    unsigned long pfn = 0;
+    unsigned int order = 9;
+
+    while ( pfn < nr )
+    {
+        struct page_info *pg;
+        unsigned long i, n;
+
+        while ( (1UL << order) > nr - pfn )
+            order--;
+        pg = alloc_domheap_pages(order, 0);
+        if ( !pg )
+        {
+            if ( !order )
+                return -ENOMEM;
+            order--;
+            continue;
+        }
+        n = 1UL << order;
+        for ( i = 0; i < n; i++, pfn++ )
+        {
+            struct page_info *p = pg + i;
+
+            page_set_owner(p, d);
+            p->count_info = PGC_allocated | 1;
+            p->type_info = 0;
+            page_list_add_tail(p, &d->page_list);
+            p2m[pfn] = page_to_mfn(p);
+            set_gpfn_from_mfn(p2m[pfn], pfn);
+        }
+        d->tot_pages += n;
+    }
+    d->max_pages = d->tot_pages;
+
+    return 0;
+}
+
+static int write_guest(void *c, uint64_t va, const void *src, size_t len)
+{
+    const struct dom0_ctx *ctx = c;
+
+    while ( len )
+    {
+        unsigned long pfn = (va - ctx->l->v_start) >> PAGE_SHIFT;
+        unsigned long off = va & ~PAGE_MASK;
+        size_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+        char *p;
+
+        if ( va < ctx->l->v_start || pfn >= ctx->l->nr_pages )
+            return -EFAULT;
+        p = map_domain_page(ctx->p2m[pfn]);
+        if ( src )
+        {
+            memcpy(p + off, src, n);
+            src = (const char *)src + n;
+        }
+        else
+            memset(p + off, 0, n);
+        unmap_domain_page(p);
+        va += n;
+        len -= n;
+    }
+
+    return 0;
+}
+
+static int clear_guest(void *c, uint64_t va, size_t len)
+{
+    return write_guest(c, va, NULL, len);
+}
+
+/* ---------------------------------------------------------------------
+ * Layout and page tables
+ */
+
+/* Tables needed to map [s, e) with 4 KiB pages: L4 + L3s + L2s + L1s. */
+static unsigned long tables_for(unsigned long s, unsigned long e)
+{
+    unsigned long n = 1;
+
+    n += ((e - 1) >> L4_PAGE_SHIFT) - (s >> L4_PAGE_SHIFT) + 1;
+    n += ((e - 1) >> L3_PAGE_SHIFT) - (s >> L3_PAGE_SHIFT) + 1;
+    n += ((e - 1) >> L2_PAGE_SHIFT) - (s >> L2_PAGE_SHIFT) + 1;
+
+    return n;
+}
+
+static int compute_layout(struct dom0_layout *l, const struct elf_dom_parms *p,
+                          unsigned long initrd_len, unsigned long nr_pages)
+{
+    unsigned long v;
+
+    memset(l, 0, sizeof(*l));
+    l->nr_pages = nr_pages;
+    l->v_start = p->virt_base;
+    l->kern_start = p->virt_kstart;
+    l->kern_end = ROUNDUP(p->virt_kend, PAGE_SIZE);
+    v = l->kern_end;
+    if ( initrd_len && !p->mod_start_pfn )
+    {
+        l->initrd_start = v;
+        l->initrd_end = v = ROUNDUP(v + initrd_len, PAGE_SIZE);
+    }
+    l->si_start = v;
+    v += PAGE_SIZE;
+    l->p2m_start = v;
+    l->p2m_end = v = ROUNDUP(v + nr_pages * sizeof(unsigned long), PAGE_SIZE);
+    l->pt_start = v;
+
+    /* The tables map themselves: grow until the count is stable. */
+    for ( l->nr_pt_frames = 1; ; l->nr_pt_frames++ )
+    {
+        unsigned long end = l->pt_start + (l->nr_pt_frames << PAGE_SHIFT) +
+                            PAGE_SIZE /* stack */ + 512 * 1024;
+
+        end = ROUNDUP(end, MB(4));
+        if ( tables_for(l->v_start, end) <= l->nr_pt_frames )
+        {
+            l->v_end = end;
+            break;
+        }
+    }
+    l->pt_end = l->pt_start + (l->nr_pt_frames << PAGE_SHIFT);
+    l->stack_start = l->pt_end;
+
+    if ( (l->v_end - l->v_start) >> PAGE_SHIFT > nr_pages ||
+         (p->mod_start_pfn &&
+          ((l->v_end - l->v_start) >> PAGE_SHIFT) + PFN_UP(initrd_len) >
+          nr_pages) )
+        return -ENOMEM;
+    return 0;
+}
+
+/* Builds the tables in the frames behind [pt_start, pt_end). */
+static mfn_t build_page_tables(struct dom0_ctx *ctx)
+{
+    const struct dom0_layout *l = ctx->l;
+    unsigned long next_pt = (l->pt_start - l->v_start) >> PAGE_SHIFT;
+    mfn_t l4 = ctx->p2m[next_pt++];
+    unsigned long va;
+    pgentry_t *t;
+
+    /* Typed and validated as a guest's own would be; the L4 pinned. */
+    mfn_to_page(l4)->type_info = PGT_l4_page_table | PGT_validated |
+                                 PGT_pinned | 1;
+    t = map_domain_page(l4);
+    init_xen_l4_slots(t, ctx->d->arch.perdomain_l3);
+    unmap_domain_page(t);
+
+    for ( va = l->v_start; va < l->v_end; va += PAGE_SIZE )
+    {
+        static const unsigned int shift[] = { L4_PAGE_SHIFT, L3_PAGE_SHIFT,
+                                              L2_PAGE_SHIFT };
+        unsigned long pfn = (va - l->v_start) >> PAGE_SHIFT;
+        mfn_t table = l4;
+        unsigned int i;
+        pgentry_t e;
+
+        for ( i = 0; i < 3; i++ )
+        {
+            unsigned int idx = (va >> shift[i]) & 511;
+
+            t = map_domain_page(table);
+            if ( !(t[idx] & _PAGE_PRESENT) )
+            {
+                mfn_t new = ctx->p2m[next_pt++];
+
+                mfn_to_page(new)->type_info =
+                    ((3UL - i) << PGT_type_shift) | PGT_validated | 1;
+                t[idx] = mfn_to_maddr(new) | LN_PROT;
+            }
+            table = maddr_to_mfn(t[idx] & PTE_ADDR_MASK);
+            unmap_domain_page(t);
+        }
+        e = mfn_to_maddr(ctx->p2m[pfn]) | L1_PROT;
+        /* The guest may not write its page tables directly. */
+        if ( va >= l->pt_start && va < l->pt_end )
+            e &= ~_PAGE_RW;
+        t = map_domain_page(table);
+        t[l1_table_offset(va)] = e;
+        unmap_domain_page(t);
+    }
+    BUG_ON(next_pt > (l->pt_end - l->v_start) >> PAGE_SHIFT);
+
+    return l4;
+}
+
+/* ---------------------------------------------------------------------
+ * The hypercall page, start_info, the vCPU
+ */
+
+static void write_hypercall_page(struct dom0_ctx *ctx, unsigned long va)
+{
+    uint8_t page[PAGE_SIZE], *p;
+    unsigned int i;
+
+    memset(page, 0xcc, sizeof(page)); /* int3 between the stubs */
+    for ( i = 0; i < PAGE_SIZE / 32; i++ )
+    {
+        p = page + i * 32;
+        if ( i == __HYPERVISOR_iret )
+        {
+            /* push %rcx; push %r11; push %rax; mov $23,%eax; syscall */
+            static const uint8_t iret[] = { 0x51, 0x41, 0x53, 0x50, 0xb8,
+                                            __HYPERVISOR_iret, 0, 0, 0,
+                                            0x0f, 0x05 };
+
+            memcpy(p, iret, sizeof(iret));
+            continue;
+        }
+        /* push %rcx; push %r11; mov $i,%eax; syscall; pop %r11; pop %rcx;
+         * ret: the stub keeps the registers SYSCALL clobbers. */
+        p[0] = 0x51;
+        p[1] = 0x41; p[2] = 0x53;
+        p[3] = 0xb8; p[4] = i; p[5] = 0; p[6] = 0; p[7] = 0;
+        p[8] = 0x0f; p[9] = 0x05;
+        p[10] = 0x41; p[11] = 0x5b;
+        p[12] = 0x59;
+        p[13] = 0xc3;
+    }
+    write_guest(ctx, va, page, sizeof(page));
+}
+
+static void write_start_info(struct dom0_ctx *ctx, const char *cmdline,
+                             const struct elf_dom_parms *parms,
+                             unsigned long initrd_pfn, unsigned long initrd_len)
+{
+    const struct dom0_layout *l = ctx->l;
+    struct start_info *si = xzalloc(struct start_info);
+
+    BUG_ON(!si);
+    strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
+    si->nr_pages = l->nr_pages;
+    si->shared_info = __pa(ctx->d->shared_info);
+    si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+    si->pt_base = l->pt_start;
+    si->nr_pt_frames = l->nr_pt_frames;
+    si->mfn_list = l->p2m_start;
+    if ( initrd_len )
+    {
+        if ( parms->mod_start_pfn )
+        {
+            si->flags |= SIF_MOD_START_PFN;
+            si->mod_start = initrd_pfn;
+        }
+        else
+            si->mod_start = l->initrd_start;
+        si->mod_len = initrd_len;
+    }
+    if ( cmdline )
+        strlcpy((char *)si->cmd_line, cmdline, sizeof(si->cmd_line));
+    write_guest(ctx, l->si_start, si, sizeof(*si));
+    xfree(si);
+}
+
+static void write_p2m(struct dom0_ctx *ctx)
+{
+    const struct dom0_layout *l = ctx->l;
+    unsigned long pfn;
+
+    for ( pfn = 0; pfn < l->nr_pages; pfn++ )
+    {
+        unsigned long mfn = mfn_x(ctx->p2m[pfn]);
+
+        write_guest(ctx, l->p2m_start + pfn * sizeof(mfn), &mfn, sizeof(mfn));
+    }
+}
+
+static void setup_vcpu0(struct vcpu *v, const struct elf_dom_parms *parms,
+                        const struct dom0_layout *l, mfn_t l4)
+{
+    struct cpu_user_regs *r = &v->arch.user_regs;
+
+    memset(r, 0, sizeof(*r));
+    r->rip = parms->virt_entry;
+    r->rsp = l->stack_start + PAGE_SIZE;
+    r->rsi = l->si_start;
+    r->cs = FLAT_KERNEL_CS;
+    r->ss = FLAT_KERNEL_SS;
+    r->rflags = X86_EFLAGS_IF | X86_EFLAGS_MBS;
+    v->arch.guest_table = l4;
+    v->arch.flags = TF_kernel_mode;
+    pv_update_vcpu_time(v);
+    clear_bit(_VPF_down, &v->pause_flags);
+}
+
+static void print_layout(const struct dom0_layout *l, struct domain *d)
+{
+    printk("Dom0 has maximum %lu PAGES (%lu MiB)\n", l->nr_pages,
+           l->nr_pages >> (20 - PAGE_SHIFT));
+    printk("Dom0 virtual memory layout:\n");
+    printk(" Loaded kernel: %016lx->%016lx\n", l->kern_start, l->kern_end);
+    if ( l->initrd_start )
+        printk(" Init. ramdisk: %016lx->%016lx\n", l->initrd_start,
+               l->initrd_end);
+    printk(" Start info:    %016lx->%016lx\n", l->si_start,
+           l->si_start + PAGE_SIZE);
+    printk(" Phys-Mach map: %016lx->%016lx\n", l->p2m_start, l->p2m_end);
+    printk(" Page tables:   %016lx->%016lx (%lu frames)\n", l->pt_start,
+           l->pt_end, l->nr_pt_frames);
+    printk(" Boot stack:    %016lx->%016lx\n", l->stack_start,
+           l->stack_start + PAGE_SIZE);
+    printk(" TOTAL:         %016lx->%016lx\n", l->v_start, l->v_end);
+}
+
+/* ---------------------------------------------------------------------
+ * The whole build
+ */
+
+/* The features a dom0 kernel may require of this hypervisor. */
+static void hypervisor_features(uint32_t *f, const struct domain *d)
+{
+    memset(f, 0, XENFEAT_NR_SUBMAPS * sizeof(*f));
+    f[0] = xen_features_for(d) | (1U << XENFEAT_writable_page_tables) |
+           (1U << XENFEAT_pae_pgdir_above_4gb);
+}
+
+static void *map_module(const struct boot_module *m)
+{
+    mfn_t first = maddr_to_mfn(m->start);
+    unsigned long nr = PFN_UP(m->end) - mfn_x(first);
+
+    return (char *)__vmap(&first, nr, 1, 1, PAGE_HYPERVISOR_RO,
+                          VMAP_DEFAULT) + (m->start & ~PAGE_MASK);
+}
+
+static int __init fail(const char *what, const char *why)
+{
+    printk(XENLOG_ERR "dom0 kernel: %s%s%s\n", what, why ? ": " : "",
+           why ? why : "");
+    return -EINVAL;
+}
+
+int __init construct_dom0(struct domain *d)
+{
+    const struct boot_module *km = &boot_info.modules[0];
+    const struct boot_module *im = boot_info.nr_modules > 1
+                                   ? &boot_info.modules[1] : NULL;
+    struct elf_binary elf;
+    struct elf_dom_parms parms;
+    struct dom0_layout layout;
+    struct dom0_ctx ctx = { .d = d, .l = &layout };
+    uint32_t hv[XENFEAT_NR_SUBMAPS];
+    unsigned long nr_pages, initrd_len = im ? im->end - im->start : 0;
+    unsigned long initrd_pfn = 0;
+    const char *why = NULL;
+    unsigned int missing;
+    void *image;
+    mfn_t l4;
+    int rc;
+
+    image = map_module(km);
+    if ( !image )
+        return fail("cannot map the module", NULL);
+
+    rc = elf_init(&elf, image, km->end - km->start, &why);
+    if ( !rc )
+        rc = elf_xen_parse(&elf, &parms, &why);
+    if ( rc )
+    {
+        vunmap((void *)((unsigned long)image & PAGE_MASK));
+        return fail(why, parms.detail[0] ? parms.detail : NULL);
+    }
+    hypervisor_features(hv, d);
+    if ( elf_features_check(&parms, hv, &missing) )
+    {
+        printk(XENLOG_ERR "dom0 kernel requires feature %s (bit %u), which "
+               "Xenon does not offer\n", xen_feature_name(missing), missing);
+        vunmap((void *)((unsigned long)image & PAGE_MASK));
+        return -EINVAL;
+    }
+    if ( !elf_dom0_capable(&parms) )
+    {
+        vunmap((void *)((unsigned long)image & PAGE_MASK));
+        return fail("the kernel does not support running as dom0", NULL);
+    }
+    printk("dom0 kernel: %s %s, loader %s, entry %#lx, hypercall page %#lx\n",
+           parms.guest_os, parms.xen_ver, parms.loader, parms.virt_entry,
+           parms.virt_hypercall);
+
+    nr_pages = dom0_pages();
+    rc = compute_layout(&layout, &parms, initrd_len, nr_pages);
+    if ( rc )
+    {
+        vunmap((void *)((unsigned long)image & PAGE_MASK));
+        return fail("not enough memory for the kernel and its boot region",
+                    NULL);
+    }
+
+    ctx.p2m = vmalloc(nr_pages * sizeof(*ctx.p2m));
+    if ( !ctx.p2m || allocate_memory(d, ctx.p2m, nr_pages) )
+        panic("dom0: out of memory allocating %lu pages", nr_pages);
+    d->arch.p2m_size = nr_pages;
+    print_layout(&layout, d);
+
+    rc = elf_load(&elf, &parms, write_guest, clear_guest, &ctx);
+    vunmap((void *)((unsigned long)image & PAGE_MASK));
+    if ( rc )
+        return fail("cannot load its segments", NULL);
+
+    if ( im )
+    {
+        const void *rd = map_module(im);
+
+        if ( parms.mod_start_pfn )
+        {
+            /* In the frames right after the bootstrap region, unmapped. */
+            initrd_pfn = (layout.v_end - layout.v_start) >> PAGE_SHIFT;
+            write_guest(&ctx, layout.v_end, rd, initrd_len);
+        }
+        else
+            write_guest(&ctx, layout.initrd_start, rd, initrd_len);
+        vunmap((void *)((unsigned long)rd & PAGE_MASK));
+    }
+
+    write_p2m(&ctx);
+    l4 = build_page_tables(&ctx);
+    if ( elf_note_present(&parms, XEN_ELFNOTE_HYPERCALL_PAGE) )
+        write_hypercall_page(&ctx, parms.virt_hypercall);
+    write_start_info(&ctx, km->cmdline, &parms, initrd_pfn, initrd_len);
+    pv_init_wallclock(d);
+    setup_vcpu0(d->vcpu[0], &parms, &layout, l4);
+    vfree(ctx.p2m);
+
+    return 0;
+}

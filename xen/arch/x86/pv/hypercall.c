@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hypercall table: numbers (public/xen.h) to handlers
+ * (xen/hypercall.h), and the dispatch a guest kernel's SYSCALL reaches.
+ */
+#include <xen/errno.h>
+#include <xen/hypercall.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <asm/pv.h>
+#include <public/xen.h>
+
+typedef long (*hypercall_fn_t)(unsigned long, unsigned long, unsigned long,
+                               unsigned long, unsigned long);
+
+/* Handlers take fewer arguments than the ABI passes; the rest are unused. */
+#define HC(nr, fn) [__HYPERVISOR_##nr] = (hypercall_fn_t)(void (*)(void))(fn)
+
+static const hypercall_fn_t hypercall_table[] = {
+    HC(set_trap_table, do_set_trap_table),
+    HC(stack_switch, do_stack_switch),
+    HC(set_callbacks, do_set_callbacks),
+    HC(fpu_taskswitch, do_fpu_taskswitch),
+    HC(platform_op, do_platform_op),
+    HC(set_debugreg, do_set_debugreg),
+    HC(get_debugreg, do_get_debugreg),
+    HC(memory_op, do_memory_op),
+    HC(set_timer_op, do_set_timer_op),
+    HC(xen_version, do_xen_version),
+    HC(console_io, do_console_io),
+    HC(vm_assist, do_vm_assist),
+    HC(iret, do_iret),
+    HC(vcpu_op, do_vcpu_op),
+    HC(set_segment_base, do_set_segment_base),
+    HC(sched_op, do_sched_op),
+    HC(callback_op, do_callback_op),
+    HC(physdev_op, do_physdev_op),
+};
+
+#define NR_HYPERCALLS (sizeof(hypercall_table) / sizeof(hypercall_table[0]))
+
+/* Each unknown number is reported once (at debug level). */
+static unsigned long unknown_seen[(64 + 63) / 64];
+
+void pv_hypercall(struct cpu_user_regs *regs)
+{
+    unsigned long nr = regs->rax;
+    hypercall_fn_t fn = nr < NR_HYPERCALLS ? hypercall_table[nr] : NULL;
+
+    if ( !fn )
+    {
+        if ( nr >= 64 || !test_and_set_bit(nr, unknown_seen) )
+            printk(XENLOG_DEBUG "d%u: unknown hypercall %lu (-ENOSYS)\n",
+                   current->domain->domain_id, nr);
+        regs->rax = -ENOSYS;
+        return;
+    }
+
+    /* iret replaces the whole frame, rax included, and returns it. */
+    regs->rax = fn(regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8);
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * PV time: each vCPU's vcpu_time_info (system time as a linear function
+ * of the TSC) and the wallclock in shared_info, from the CMOS RTC.
+ */
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/time.h>
+#include <asm/dom0_build.h>
+#include <asm/io.h>
+#include <public/xen.h>
+
+/*
+ * mul and shift such that ns = ((tsc << shift) * mul) >> 32 (a negative
+ * shift is a right shift), mul in [2^31, 2^32) for precision.
+ */
+static void tsc_scale(uint32_t *mul, int8_t *shift)
+{
+    uint64_t v = (1000000ULL << 32) / tsc_khz;
+    int s = 0;
+
+    while ( v >= (1ULL << 32) )
+    {
+        v >>= 1;
+        s++;
+    }
+    while ( v < (1ULL << 31) )
+    {
+        v <<= 1;
+        s--;
+    }
+    *mul = v;
+    *shift = s;
+}
+
+void pv_update_vcpu_time(struct vcpu *v)
+{
+    struct vcpu_time_info *t = &v->vcpu_info->time;
+    uint64_t tsc = rdtsc_ordered();
+
+    /* Odd while it changes: guests retry a read that saw one. */
+    t->version++;
+    smp_wmb();
+    t->tsc_timestamp = tsc;
+    t->system_time = NOW();
+    tsc_scale(&t->tsc_to_system_mul, &t->tsc_shift);
+    t->flags = 0;
+    smp_wmb();
+    t->version++;
+}
+
+#define CMOS_PORT(x) (0x70 + (x))
+
+static unsigned int cmos_read(unsigned int reg)
+{
+    outb(reg, CMOS_PORT(0));
+    return inb(CMOS_PORT(1));
+}
+
+static unsigned int bcd(unsigned int v, bool binary)
+{
+    return binary ? v : (v & 15) + (v >> 4) * 10;
+}
+
+/* Days from 1970-01-01 to y-m-d (Gregorian). */
+static unsigned long days_since_epoch(unsigned int y, unsigned int m,
+                                      unsigned int d)
+{
+    /* Counting years from March makes February the last month. */
+    if ( m <= 2 )
+    {
+        y--;
+        m += 12;
+    }
+    return 365UL * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 +
+           d - 1 - 719469UL;
+}
+
+static unsigned long rtc_seconds(void)
+{
+    unsigned int sec, min, hour, day, mon, year, b;
+    bool binary;
+
+    /* Wait for an update to end, so the fields belong together. */
+    while ( cmos_read(0x0a) & 0x80 )
+        cpu_relax();
+    sec = cmos_read(0x00);
+    min = cmos_read(0x02);
+    hour = cmos_read(0x04);
+    day = cmos_read(0x07);
+    mon = cmos_read(0x08);
+    year = cmos_read(0x09);
+    b = cmos_read(0x0b);
+    binary = b & 4;
+    sec = bcd(sec, binary);
+    min = bcd(min, binary);
+    hour = bcd(hour & 0x7f, binary) + ((!(b & 2) && (hour & 0x80)) ? 12 : 0);
+    day = bcd(day, binary);
+    mon = bcd(mon, binary);
+    year = bcd(year, binary) + 2000;
+
+    return days_since_epoch(year, mon, day) * 86400UL + hour * 3600UL +
+           min * 60UL + sec;
+}
+
+void pv_init_wallclock(struct domain *d)
+{
+    struct shared_info *s = d->shared_info;
+    uint64_t now_ns = NOW();
+    uint64_t wc = rtc_seconds() * 1000000000ULL - now_ns;
+
+    /* The wallclock at system time 0. */
+    s->wc_version++;
+    smp_wmb();
+    s->wc_sec = (uint32_t)(wc / 1000000000ULL);
+    s->wc_sec_hi = (wc / 1000000000ULL) >> 32;
+    s->wc_nsec = wc % 1000000000ULL;
+    smp_wmb();
+    s->wc_version++;
+}

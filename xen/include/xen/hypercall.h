@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef XEN_HYPERCALL_H
+#define XEN_HYPERCALL_H
+
+/*
+ * Hypercall handlers. Each takes its guest's arguments as the ABI
+ * passes them (up to five register-sized values) and returns 0, a
+ * positive value where the hypercall defines one, or a negative errno;
+ * guest pointers are reached only through copy_{from,to}_guest*.
+ * The table that numbers them is xen/arch/x86/pv/hypercall.c.
+ */
+
+#include <xen/types.h>
+
+long do_set_trap_table(unsigned long list);
+long do_stack_switch(unsigned long ss, unsigned long esp);
+long do_set_callbacks(unsigned long event, unsigned long failsafe,
+                      unsigned long syscall);
+long do_fpu_taskswitch(unsigned long set);
+long do_set_debugreg(unsigned long reg, unsigned long value);
+long do_get_debugreg(unsigned long reg);
+long do_xen_version(unsigned long cmd, unsigned long arg);
+long do_console_io(unsigned long cmd, unsigned long count,
+                   unsigned long buffer);
+long do_vm_assist(unsigned long cmd, unsigned long type);
+long do_iret(void);
+long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg);
+long do_set_segment_base(unsigned long which, unsigned long base);
+long do_sched_op(unsigned long cmd, unsigned long arg);
+long do_callback_op(unsigned long cmd, unsigned long arg);
+long do_set_timer_op(unsigned long timeout);
+long do_physdev_op(unsigned long cmd, unsigned long arg);
+long do_platform_op(unsigned long arg);
+long do_memory_op(unsigned long cmd, unsigned long arg);
+
+#endif /* XEN_HYPERCALL_H */
