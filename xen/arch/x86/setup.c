@@ -8,11 +8,15 @@
 #include <asm/bench.h>
 #include <asm/bootinfo.h>
 #include <asm/e820.h>
+#include <asm/dom0_build.h>
 #include <asm/fixmap.h>
+#include <asm/i387.h>
 #include <asm/i8259.h>
 #include <asm/image.h>
 #include <asm/io_apic.h>
 #include <asm/l4-slots.h>
+#include <asm/m2p.h>
+#include <asm/pv.h>
 #include <asm/layout.h>
 #include <asm/mm.h>
 #include <asm/pg2virt.h>
@@ -24,6 +28,7 @@
 #include <xen/lib.h>
 #include <xen/param.h>
 #include <xen/percpu.h>
+#include <xen/sched.h>
 #include <xen/selftest.h>
 #include <xen/smp.h>
 #include <xen/time.h>
@@ -123,12 +128,21 @@ void __init __start_xen(paddr_t mbi_pa)
     frame_table_init_late();
     directmap_init();
     vm_init();
+    m2p_init();
     print_mm_report();
 
     acpi_boot_init(boot_info.rsdp_len ? boot_info.rsdp : NULL,
                    boot_info.rsdp_len);
     pic_disable();
     io_apic_init();
+
+    fpu_init();
+    pv_syscall_init_cpu();
+    arch_domain_init();
+    sched_init();
+    sched_cpu_init(0);
+    idle_domain_init();
+    idle_vcpu_init(0);
 
     early_time_init();
     apic_init_bsp(acpi_madt.lapic_addr);
@@ -145,6 +159,8 @@ void __init __start_xen(paddr_t mbi_pa)
     if ( tested || opt_bench )
         machine_power_off();
 
-    printk("Xenon is up and idle; nothing else to run yet\n");
-    machine_halt();
+    create_dom0();
+    /* The boot stack's work is done: from here this CPU schedules. */
+    sched_cpu_ready();
+    idle_loop();
 }

@@ -12,6 +12,9 @@
  * reported, put back to sleep with INIT, and left out.
  */
 #include <asm/desc.h>
+#include <asm/i387.h>
+#include <asm/pv.h>
+#include <xen/sched.h>
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/bootinfo.h>
@@ -237,6 +240,7 @@ static bool __init do_boot_cpu(unsigned int cpu, uint32_t apic_id)
     if ( !stack || percpu_alloc(cpu) || mapcache_cpu_init(cpu) ||
          gdt_page_alloc(cpu) )
         panic("Out of memory bringing up CPU%u", cpu);
+    sched_cpu_init(cpu);
 
     ci = (struct cpu_info *)(primary_stack_top(stack));
     memset(ci, 0, sizeof(*ci));
@@ -342,6 +346,9 @@ void __noreturn start_secondary(void)
     unsigned int cpu = smp_processor_id();
 
     load_system_tables();
+    fpu_init_cpu();
+    pv_syscall_init_cpu();
+    idle_vcpu_init(cpu);
     apic_setup_cpu();
     if ( get_apic_id() != get_cpu_info()->apic_id )
         panic("CPU%u woke with APIC ID %u, expected %u", cpu, get_apic_id(),
@@ -353,6 +360,7 @@ void __noreturn start_secondary(void)
     cpumask_set_cpu(cpu, &cpu_online_map);
     local_irq_enable();
 
+    sched_cpu_ready();
     idle_loop();
 }
 

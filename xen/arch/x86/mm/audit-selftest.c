@@ -17,6 +17,7 @@
  */
 #include <asm/bootmap.h>
 #include <asm/config.h>
+#include <asm/m2p.h>
 #include <asm/mm-audit.h>
 #include <asm/page.h>
 #include <asm/pg2virt.h>
@@ -290,9 +291,20 @@ static const char *make_exec_data(struct stray *s)
 /* A mapping in a region that maps nothing (the guests' M2P, for now). */
 static const char *make_outside(struct stray *s)
 {
-    s->va = RO_MPT_VIRT_START;
+    /* Slot 256 past the M2P: reserved, nothing may be mapped there. */
+    s->va = RO_MPT_VIRT_END;
     s->flags = PAGE_HYPERVISOR_RW;
     s->expect = MAR_OUTSIDE;
+
+    return NULL;
+}
+
+/* The read-write M2P past the table pages it made. */
+static const char *make_m2p_hole(struct stray *s)
+{
+    s->va = RDWR_MPT_VIRT_START + ROUNDUP(m2p_size_bytes(), PAGE_SIZE);
+    s->flags = PAGE_HYPERVISOR_RW;
+    s->expect = MAR_M2P_HOLE;
 
     return NULL;
 }
@@ -365,6 +377,7 @@ static const struct plant plants[] = {
     { "bootmap-ram", make_bootmap_ram, remove_bootmap_ram },
     { "exec-data", make_exec_data, NULL },
     { "outside-regions", make_outside, NULL },
+    { "m2p-hole", make_m2p_hole, NULL },
     { "table-xenheap", make_table_xenheap, remove_table_xenheap },
     { "trampoline-stray", make_trampoline_stray, remove_by_hand },
 };

@@ -64,6 +64,7 @@
 #include <asm/bootmap.h>
 #include <asm/config.h>
 #include <asm/e820.h>
+#include <asm/m2p.h>
 #include <asm/mm-audit.h>
 #include <asm/page.h>
 #include <asm/pg2virt.h>
@@ -78,7 +79,7 @@
 
 static const char *const class_names[MA_NR] = {
     "image", "frametable", "tracking", "xenheap", "vmap", "mapcache",
-    "directmap", "bootmap", "trampoline", "other",
+    "directmap", "bootmap", "trampoline", "m2p", "other",
 };
 
 static const char *const reason_names[MAR_NR] = {
@@ -87,6 +88,7 @@ static const char *const reason_names[MAR_NR] = {
     [MAR_EXEC] = "executable outside the image's text",
     [MAR_FRAMETABLE_HOLE] = "frame table outside its populated chunks",
     [MAR_TRACKING_HOLE] = "tracking array outside its populated pages",
+    [MAR_M2P_HOLE] = "M2P outside the table pages it made",
     [MAR_NOT_OWN_FRAME] = "backed by a frame not the hypervisor's (free, "
                           "xenheap or not RAM)",
     [MAR_NOT_XENHEAP] = "xenheap region maps a frame not marked xenheap",
@@ -197,6 +199,9 @@ static enum mm_audit_class classify(const struct walk *w, unsigned long va)
         return MA_FRAMETABLE;
     if ( va >= PG2VIRT_VIRT_START && va < PG2VIRT_VIRT_END )
         return MA_TRACKING;
+    if ( (va >= RO_MPT_VIRT_START && va < RO_MPT_VIRT_END) ||
+         (va >= RDWR_MPT_VIRT_START && va < RDWR_MPT_VIRT_END) )
+        return MA_M2P;
     if ( va >= XENHEAP_VIRT_START && va < XENHEAP_VIRT_END )
         return MA_XENHEAP;
     if ( va >= VMAP_VIRT_START && va < VMAP_VIRT_END )
@@ -257,6 +262,10 @@ static enum mm_audit_reason check_page(const struct walk *w,
     case MA_TRACKING:
         if ( !pg2virt_va_populated(va) )
             return MAR_TRACKING_HOLE;
+        return own_frame(mfn, ram) ? MAR_NONE : MAR_NOT_OWN_FRAME;
+    case MA_M2P:
+        if ( !m2p_va_backed(va) )
+            return MAR_M2P_HOLE;
         return own_frame(mfn, ram) ? MAR_NONE : MAR_NOT_OWN_FRAME;
     case MA_XENHEAP:
         return check_xenheap(va, mfn, ram);

@@ -86,6 +86,7 @@ struct pt_change {
     bool replaced;                  /* a present leaf or superpage changed */
     bool unhooked;                  /* a table was taken out of the tree */
     struct page_list_head retired;  /* heap tables to free after the flush */
+    pgentry_t table_extra;          /* more flags for new table entries */
 };
 
 bool cpu_has_page1gb;
@@ -300,7 +301,7 @@ static mfn_t next_table(pgentry_t *pe, unsigned int level,
 
     mfn = alloc_xen_pagetable();
     if ( !mfn_eq(mfn, INVALID_MFN) )
-        *pe = mfn_to_maddr(mfn) | TABLE_FLAGS;
+        *pe = mfn_to_maddr(mfn) | TABLE_FLAGS | chg->table_extra;
 
     return mfn;
 }
@@ -428,6 +429,12 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
     ASSERT(virt >= HYPERVISOR_VIRT_START &&
            nr <= (HYPERVISOR_VIRT_END - virt) >> PAGE_SHIFT);
     flags = pte_flags(flags | _PAGE_PRESENT) & ~_PAGE_PSE;
+    /*
+     * Guests read the M2P through slot 256: the tables under it must let
+     * them through too (the leaves say read-only).
+     */
+    if ( virt >= RO_MPT_VIRT_START && virt < RO_MPT_VIRT_END )
+        chg.table_extra = _PAGE_USER;
 
     spin_lock_irqsave(&xen_pt_lock, irqfl);
     for ( ; nr; virt += done << PAGE_SHIFT, mfn = mfn_add(mfn, done),

@@ -21,7 +21,7 @@
 /* Where a mapping lies; RAM frames are counted per class. */
 enum mm_audit_class {
     MA_IMAGE, MA_FRAMETABLE, MA_TRACKING, MA_XENHEAP, MA_VMAP, MA_MAPCACHE,
-    MA_DIRECTMAP, MA_BOOTMAP, MA_TRAMPOLINE, MA_OTHER, MA_NR
+    MA_DIRECTMAP, MA_BOOTMAP, MA_TRAMPOLINE, MA_M2P, MA_OTHER, MA_NR
 };
 
 /* Why a mapping is unexpected. */
@@ -31,6 +31,7 @@ enum mm_audit_reason {
     MAR_EXEC,              /* executable outside the image's text */
     MAR_FRAMETABLE_HOLE,   /* frame table outside its populated chunks */
     MAR_TRACKING_HOLE,     /* tracking array outside its populated pages */
+    MAR_M2P_HOLE,          /* M2P outside the table pages it made */
     MAR_NOT_OWN_FRAME,     /* frame table, tracking or vmap bitmap backed by
                               a frame that is free, xenheap or not RAM */
     MAR_NOT_XENHEAP,       /* xenheap region maps a non-xenheap frame */

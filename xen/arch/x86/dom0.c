@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dom0: created at the end of boot from the multiboot2 modules, and
+ * the vCPU state report a crash prints.
+ */
+#include <xen/init.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/smp.h>
+#include <asm/acpi.h>
+#include <asm/bootinfo.h>
+#include <asm/dom0_build.h>
+#include <asm/guest_access.h>
+#include <asm/pv.h>
+#include <asm/traps.h>
+
+static unsigned int dom0_vcpu_count(void)
+{
+    unsigned int n = cpumask_weight(&cpu_online_map);
+
+    if ( n < opt_dom0_max_vcpus_min )
+        n = opt_dom0_max_vcpus_min;
+    if ( n > opt_dom0_max_vcpus_max )
+        n = opt_dom0_max_vcpus_max;
+    if ( n > XEN_LEGACY_MAX_VCPUS )
+        n = XEN_LEGACY_MAX_VCPUS;
+
+    return n;
+}
+
+static void __noreturn no_dom0(const char *why)
+{
+    printk(XENLOG_ERR "%s: no dom0 to run; halting\n", why);
+    machine_halt();
+}
+
+void __init create_dom0(void)
+{
+    unsigned int i, n = dom0_vcpu_count(), nr_cpus;
+    struct domain *d;
+
+    if ( !boot_info.nr_modules )
+        no_dom0("No dom0 kernel (the first multiboot2 module)");
+
+    d = domain_create(0, n, true);
+    if ( !d )
+        panic("Cannot create dom0");
+    nr_cpus = cpumask_weight(&cpu_online_map);
+    for ( i = 0; i < n; i++ )
+        if ( !vcpu_create(d, i, i % nr_cpus) )
+            panic("Cannot create dom0's vCPU%u", i);
+    hardware_domain = d;
+
+    if ( construct_dom0(d) )
+        no_dom0("Could not build dom0");
+
+    printk("dom0: %u vCPU%s%s, %lu pages; starting it\n", n,
+           n == 1 ? "" : "s", opt_dom0_vcpus_pin ? " (pinned)" : "",
+           d->tot_pages);
+    domain_unpause(d);
+}
+
+void vcpu_show_state(struct vcpu *v)
+{
+    const struct cpu_user_regs *r = v == current ? guest_cpu_user_regs()
+                                                 : &v->arch.user_regs;
+    unsigned long stack[8];
+    unsigned int i;
+
+    printk(XENLOG_ERR "d%uv%u state (%s mode):\n", v->domain->domain_id,
+           v->vcpu_id, (v->arch.flags & TF_kernel_mode) ? "kernel" : "user");
+    printk(XENLOG_ERR "RIP:    %04lx:%016lx  RFLAGS: %016lx\n",
+           r->cs & 0xffff, r->rip, r->rflags);
+    printk(XENLOG_ERR "rax: %016lx   rbx: %016lx   rcx: %016lx\n",
+           r->rax, r->rbx, r->rcx);
+    printk(XENLOG_ERR "rdx: %016lx   rsi: %016lx   rdi: %016lx\n",
+           r->rdx, r->rsi, r->rdi);
+    printk(XENLOG_ERR "rbp: %016lx   rsp: %016lx   r8:  %016lx\n",
+           r->rbp, r->rsp, r->r8);
+    printk(XENLOG_ERR "r9:  %016lx   r10: %016lx   r11: %016lx\n",
+           r->r9, r->r10, r->r11);
+    printk(XENLOG_ERR "r12: %016lx   r13: %016lx   r14: %016lx\n",
+           r->r12, r->r13, r->r14);
+    printk(XENLOG_ERR "r15: %016lx   ss: %04lx   cr3: %016lx\n",
+           r->r15, r->ss & 0xffff, mfn_to_maddr(pv_active_root(v)));
+    if ( v != current )
+        return;
+    if ( copy_from_guest_va(stack, r->rsp, sizeof(stack)) )
+    {
+        printk(XENLOG_ERR "Guest stack at %016lx: unreadable\n", r->rsp);
+        return;
+    }
+    printk(XENLOG_ERR "Guest stack at %016lx:\n", r->rsp);
+    for ( i = 0; i < ARRAY_SIZE(stack); i += 4 )
+        printk(XENLOG_ERR "  %016lx %016lx %016lx %016lx\n", stack[i],
+               stack[i + 1], stack[i + 2], stack[i + 3]);
+}
