@@ -1187,6 +1187,15 @@ TEST(refuses_bad_section_table)
     ((Elf64_Shdr *)(w.b + w.eh.e_shoff))[1].sh_size = wlen;
     REFUSED(parse_w(), "ELF note segment outside the image");
 
+    /*
+     * A name cut by the end of the name table is a different name: the
+     * search goes on, to the table's own name, now outside it.
+     */
+    w_legacy("XEN_VER=xen-3.0,LOADER=generic");
+    ((Elf64_Shdr *)(w.b + w.eh.e_shoff))[3].sh_size =
+        ((Elf64_Shdr *)(w.b + w.eh.e_shoff))[2].sh_name + 5;
+    REFUSED(parse_w(), "ELF section name outside the name table");
+
     /* No section name table: nothing can be called __xen_guest. */
     w_legacy("XEN_VER=xen-3.0,LOADER=generic");
     w.eh.e_shstrndx = SHN_UNDEF;
