@@ -14,13 +14,9 @@
 /* A VA in the kernel's L2 with no L1 under it, far past the padding. */
 static unsigned long free_l2_slot_va(void)
 {
-    unsigned long base = (KERNEL_VIRT_BASE + 0x1000 + (1UL << 30) - 1) &
-                         ~((1UL << 21) - 1);
-
     /* Same 1 GiB as the kernel: the last 2 MiB slot of its L2. */
-    base = ((KERNEL_VIRT_BASE + 0x1000) & ~((1UL << 30) - 1)) +
+    return ((KERNEL_VIRT_BASE + 0x1000) & ~((1UL << 30) - 1)) +
            (1UL << 30) - (1UL << 21);
-    return base;
 }
 
 PVTEST(update_va_mapping_own_frame)
@@ -156,19 +152,14 @@ PVTEST(l3_life_cycle)
     uint64_t l4e_kernel = read_pte(kva, 4);
     const uint64_t *old = (const uint64_t *)
         mfn_to_va((l4e_kernel & PTE_MFN_MASK) >> PAGE_SHIFT);
-    unsigned int slot = 300;
-    unsigned long alias = (0xffffUL << 48) | ((unsigned long)slot << 39) |
+    /* A free slot in the kernel's half of the address space. */
+    bool high = KERNEL_VIRT_BASE >= (1UL << 47);
+    unsigned int slot = high ? 300 : 200;
+    unsigned long alias = (high ? 0xffffUL << 48 : 0) |
+                          ((unsigned long)slot << 39) |
                           (kva & ((1UL << 39) - 1));
     uint64_t l4e = (va_to_mfn(start_info->pt_base) << PAGE_SHIFT) + slot * 8;
 
-    if ( KERNEL_VIRT_BASE < (1UL << 47) )
-        alias &= (1UL << 48) - 1, alias |= 0;
-    if ( KERNEL_VIRT_BASE < (1UL << 47) )
-    {
-        slot = 200;
-        alias = ((unsigned long)slot << 39) | (kva & ((1UL << 39) - 1));
-        l4e = (va_to_mfn(start_info->pt_base) << PAGE_SHIFT) + slot * 8;
-    }
     expect(!((uint64_t *)start_info->pt_base)[slot], "L4 slot %u in use", slot);
     memcpy((void *)l3, old, PAGE_SIZE);
     EXPECT_OK(remap_ro(l3));
@@ -207,7 +198,6 @@ PVTEST(bad_guest_pointers_efault)
     static const unsigned long bad[] = {
         0, 0x8000000000000000UL, 0xffff830000000000UL, 0xffff800000000000UL,
     };
-    xen_pfn_t ro_buf;
 
     for ( unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++ )
     {
@@ -222,7 +212,6 @@ PVTEST(bad_guest_pointers_efault)
         rc = HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, bad[i]);
         expect(rc == -EFAULT, "vcpu_op(%#lx) rc %ld", bad[i], rc);
     }
-    (void)ro_buf;
     /* Read-only for the guest: the start_info page's own L4 alias. */
     EXPECT_ERR(HYPERVISOR_memory_op(XENMEM_machphys_mapping,
                                     start_info->pt_base), EFAULT);
