@@ -12,13 +12,17 @@ SMP      ?= 2
 ACCEL    ?= tcg
 CMDLINE  ?= console=com1 selftest
 
-.PHONY: all xen clean distclean deps deps-test run debug iso test unit-test \
+# The PV test kernel is a dom0 for the boot tests: built with the tree.
+.PHONY: all xen pvkernel clean distclean deps deps-test run debug iso test unit-test \
         bench format
 
-all: xen
+all: xen pvkernel
 
 xen:
 	$(MAKE) -C xen
+
+pvkernel:
+	$(MAKE) -C tools/tests/pvkernel
 
 deps:
 	sh tools/scripts/install-deps.sh $(DEPS_BUILD) $(DEPS_RUN)
@@ -57,6 +61,7 @@ format:
 clean:
 	$(MAKE) -C xen clean
 	$(MAKE) -C tools/tests/unit clean
+	$(MAKE) -C tools/tests/pvkernel clean
 	rm -rf build
 
 distclean: clean

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What the dom0 builder hands over: start_info, shared_info, p2m, M2P. */
+#include "pvkernel.h"
+
+PVTEST(start_info_magic_and_flags)
+{
+    expect(!strncmp(start_info->magic, "xen-3.0-x86_64", 14),
+           "magic \"%.32s\", expected xen-3.0-x86_64", start_info->magic);
+    EXPECT_EQ(start_info->flags & (SIF_PRIVILEGED | SIF_INITDOMAIN),
+              SIF_PRIVILEGED | SIF_INITDOMAIN);
+    expect(start_info->nr_pages >= 1024, "nr_pages %lu", start_info->nr_pages);
+    expect(start_info->shared_info && !(start_info->shared_info & 0xfff),
+           "shared_info %#lx not a page address", start_info->shared_info);
+}
+
+PVTEST(start_info_bootstrap_layout)
+{
+    unsigned long si = (unsigned long)start_info;
+    unsigned long pt = start_info->pt_base;
+    unsigned long kend = (unsigned long)_end;
+
+    expect(pt >= kend && !(pt & 0xfff), "pt_base %#lx (kernel ends %#lx)",
+           pt, kend);
+    expect(start_info->nr_pt_frames >= 4 && start_info->nr_pt_frames < 64,
+           "nr_pt_frames %lu", start_info->nr_pt_frames);
+    expect(si > kend && si < pt, "start_info %#lx outside [%#lx, %#lx)", si,
+           kend, pt);
+    expect(start_info->mfn_list >= kend && start_info->mfn_list < si,
+           "mfn_list %#lx", start_info->mfn_list);
+    /* The L4 maps itself to what pt_base says, read-only. */
+    EXPECT_EQ(read_pte(pt, 1) & (_PAGE_PRESENT | _PAGE_RW), _PAGE_PRESENT);
+    EXPECT_EQ((read_pte(pt, 1) & PTE_MFN_MASK) >> PAGE_SHIFT, va_to_mfn(pt));
+    expect(start_info->cmd_line[MAX_GUEST_CMDLINE - 1] == 0,
+           "cmd_line not terminated");
+}
+
+PVTEST(p2m_m2p_agree)
+{
+    unsigned long bad = 0, first = ~0UL;
+
+    for ( unsigned long pfn = 0; pfn < start_info->nr_pages; pfn++ )
+    {
+        unsigned long mfn = p2m[pfn];
+
+        if ( m2p[mfn] != pfn )
+        {
+            if ( !bad++ )
+                first = pfn;
+        }
+    }
+    expect(!bad, "%lu pfns with m2p[p2m[pfn]] != pfn, first %#lx (mfn %#lx, "
+           "m2p %#lx)", bad, first, first == ~0UL ? 0 : p2m[first],
+           first == ~0UL ? 0 : m2p[p2m[first]]);
+}
+
+PVTEST(vcpu_info_at_entry)
+{
+    vcpu_time_info_t *t = &shared->vcpu_info[0].time;
+
+    for ( unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++ )
+        expect(shared->vcpu_info[i].evtchn_upcall_mask == 1,
+               "vcpu_info[%u] upcall mask %u", i,
+               shared->vcpu_info[i].evtchn_upcall_mask);
+    expect(!(t->version & 1) && t->version, "time version %u", t->version);
+    expect(t->tsc_to_system_mul, "tsc_to_system_mul 0");
+    expect(shared->wc_sec || shared->wc_sec_hi, "wallclock zero");
+    expect(!(shared->wc_version & 1), "wc_version %u odd", shared->wc_version);
+    expect(shared->arch.max_pfn >= start_info->nr_pages || !shared->arch.max_pfn,
+           "arch.max_pfn %lu < nr_pages", shared->arch.max_pfn);
+}
+
+PVTEST(system_time_advances)
+{
+    uint64_t a = system_time_ns(0), b;
+
+    for ( unsigned int i = 0; i < 100; i++ )
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    b = system_time_ns(0);
+    expect(b > a, "system time %lu then %lu", a, b);
+    expect(a > 0, "system time 0");
+}

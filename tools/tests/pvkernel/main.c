@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Entry from the hypervisor and the check runner. Command-line options
+ * (start_info.cmd_line, space-separated):
+ *   only=PREFIX   run only the checks whose name starts with PREFIX
+ *   crash         after the checks, fault with no handler installed, the
+ *                 way a dead dom0 looks to the hypervisor
+ *   loop          after the checks, stay idle (yield) instead of powering off
+ */
+#include <stdarg.h>
+
+#include "pvkernel.h"
+
+start_info_t *start_info;
+shared_info_t *shared;
+unsigned long *p2m;
+unsigned long *m2p;
+unsigned long m2p_start, m2p_end;
+
+struct pv_jmp_buf *check_jmp;
+char unexpected_trap[160];
+
+extern const struct pvtest __start_pvtests[], __stop_pvtests[];
+int vsnprintf_pv(char *buf, size_t size, const char *fmt, va_list ap);
+
+static struct pv_jmp_buf check_recovery;
+static unsigned int failures_in_check;
+static char first_failure[256];
+
+static char cmdline[MAX_GUEST_CMDLINE];
+
+void poweroff(unsigned int reason)
+{
+    struct sched_shutdown sd = { .reason = reason };
+
+    for ( ;; )
+        HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
+}
+
+void crash(const char *why)
+{
+    printk("pvtest: fatal: %s\n", why);
+    poweroff(SHUTDOWN_crash);
+}
+
+long hypercall_any(unsigned int nr, unsigned long a1, unsigned long a2,
+                   unsigned long a3)
+{
+    register unsigned long rdi asm("rdi") = a1;
+    register unsigned long rsi asm("rsi") = a2;
+    register unsigned long rdx asm("rdx") = a3;
+    long ret;
+
+    asm volatile ( "call *%[target]"
+                   : "=a" (ret), "+r" (rdi), "+r" (rsi), "+r" (rdx)
+                   : [target] "r" (hypercall_page + nr * 32)
+                   : "memory", "rcx", "r11", "r8", "r9", "r10" );
+    return ret;
+}
+
+void fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    if ( failures_in_check++ )
+        return;
+    va_start(ap, fmt);
+    vsnprintf_pv(first_failure, sizeof(first_failure), fmt, ap);
+    va_end(ap);
+}
+
+void expect_eq(long long got, long long want, const char *what, int line)
+{
+    char name[48];
+    size_t n = strlen(what);
+
+    if ( got == want )
+        return;
+    /* A hypercall macro expands to a statement expression: name the line. */
+    if ( n >= sizeof(name) || strstr(what, "asm") )
+        snprintf(name, sizeof(name), "line %d", line);
+    else
+        snprintf(name, sizeof(name), "%s (line %d)", what, line);
+    fail("%s: expected %lld (%#llx), got %lld (%#llx)", name, want,
+         (unsigned long long)want, got, (unsigned long long)got);
+}
+
+void check_abort(void)
+{
+    pv_longjmp(&check_recovery, 1);
+}
+
+/* The value of option name=... on the command line, or NULL. */
+static const char *option(const char *name, char *val, size_t size)
+{
+    size_t n = strlen(name);
+
+    for ( const char *p = cmdline; *p; )
+    {
+        while ( *p == ' ' )
+            p++;
+        if ( !strncmp(p, name, n) && (p[n] == '=' || p[n] == ' ' || !p[n]) )
+        {
+            size_t i = 0;
+
+            p += n;
+            if ( *p == '=' )
+                p++;
+            while ( *p && *p != ' ' && i + 1 < size )
+                val[i++] = *p++;
+            val[i] = '\0';
+            return val;
+        }
+        while ( *p && *p != ' ' )
+            p++;
+    }
+    return NULL;
+}
+
+/* The setjmp lives here, away from the runner's loop variables. */
+static void run_one(const struct pvtest *t)
+{
+    if ( !pv_setjmp(&check_recovery) )
+    {
+        check_jmp = &check_recovery;
+        t->fn();
+    }
+    else if ( !failures_in_check && unexpected_trap[0] )
+        fail("%s", unexpected_trap);
+    check_jmp = NULL;
+}
+
+static void run_checks(const char *only)
+{
+    unsigned int passed = 0, failed = 0;
+
+    for ( const struct pvtest *t = __start_pvtests; t < __stop_pvtests; t++ )
+    {
+        if ( only && strncmp(t->name, only, strlen(only)) )
+            continue;
+        failures_in_check = 0;
+        first_failure[0] = '\0';
+        /* Every check starts from the same trap table and masked events. */
+        install_trap_table();
+        shared->vcpu_info[0].evtchn_upcall_mask = 1;
+        run_one(t);
+        unexpected_trap[0] = '\0';
+        trap_catch_end();
+        scratch_reset();
+        if ( failures_in_check )
+        {
+            failed++;
+            if ( failures_in_check > 1 )
+                printk("pvtest: FAIL %s: %s (and %u more)\n", t->name,
+                       first_failure, failures_in_check - 1);
+            else
+                printk("pvtest: FAIL %s: %s\n", t->name, first_failure);
+        }
+        else
+        {
+            passed++;
+            printk("pvtest: ok %s\n", t->name);
+        }
+    }
+    printk("pvtest: %u passed, %u failed\n", passed, failed);
+}
+
+void pvkernel_main(start_info_t *si);
+void pvkernel_main(start_info_t *si)
+{
+    struct xen_machphys_mapping mm = { 0 };
+    char only[64], flag[8];
+    const char *only_p;
+
+    start_info = si;
+    p2m = (unsigned long *)si->mfn_list;
+    memcpy(cmdline, si->cmd_line, sizeof(cmdline) - 1);
+    printk("pvtest: Xenon PV test kernel, VIRT_BASE %#lx, cmdline \"%s\"\n",
+           KERNEL_VIRT_BASE, cmdline);
+
+    if ( HYPERVISOR_memory_op(XENMEM_machphys_mapping, &mm) == 0 )
+    {
+        m2p_start = mm.v_start;
+        m2p_end = mm.v_end;
+    }
+    else
+    {
+        m2p_start = MACH2PHYS_VIRT_START;
+        m2p_end = MACH2PHYS_VIRT_END;
+    }
+    m2p = (unsigned long *)m2p_start;
+
+    /*
+     * The page at VIRT_BASE holds nothing of ours: unmap it, so that in
+     * the VIRT_BASE 0 build a null pointer faults as it does elsewhere.
+     */
+    if ( HYPERVISOR_update_va_mapping(KERNEL_VIRT_BASE, 0, UVMF_INVLPG) )
+        crash("cannot unmap the page at VIRT_BASE");
+
+    /* shared_info is given as a machine address: map it at a free page. */
+    shared = (shared_info_t *)scratch_page();
+    if ( HYPERVISOR_update_va_mapping((unsigned long)shared,
+                                      si->shared_info | _PAGE_PRESENT |
+                                      _PAGE_RW | _PAGE_USER, UVMF_INVLPG) )
+        crash("cannot map shared_info");
+    traps_init();
+
+    only_p = option("only", only, sizeof(only));
+    run_checks(only_p);
+
+    if ( option("crash", flag, sizeof(flag)) )
+    {
+        printk("pvtest: crashing on purpose\n");
+        /* No handler survives: a fault on a bad address, like a panic. */
+        HYPERVISOR_set_trap_table(NULL);     /* NULL clears the table */
+        *(volatile unsigned long *)0xdead000000000000UL = 1;
+    }
+    if ( option("loop", flag, sizeof(flag)) )
+    {
+        printk("pvtest: idle (loop)\n");
+        for ( ;; )
+            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    }
+    poweroff(SHUTDOWN_poweroff);
+}

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Xenon's PV test kernel: a 64-bit PV guest that runs as dom0, checks the
+ * hypervisor's PV ABI and prints one line per check through console_io.
+ *
+ * A check is a function registered with PVTEST(name); the runner calls
+ * every registered check in link order (one file per area), each under a
+ * recovery point, so a check that faults unexpectedly fails and the run
+ * goes on. A check reports through expect()/EXPECT_EQ(); its first
+ * failure is the one printed, later ones are counted but not printed.
+ *
+ * Traps a check provokes on purpose are caught with trap_catch():
+ *
+ *     if ( !pv_setjmp(trap_catch()) )
+ *     {
+ *         asm volatile ( "ud2" );
+ *         trap_catch_end();          // not reached if the trap came
+ *     }
+ *     EXPECT_EQ(caught.vector, 6);
+ *
+ * The kernel runs with events masked (evtchn_upcall_mask 1) except where
+ * a check unmasks them itself.
+ */
+#ifndef PVKERNEL_H
+#define PVKERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <public/xen.h>
+#include <public/version.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+#include <public/memory.h>
+#include <public/callback.h>
+#include <public/physdev.h>
+#include <public/platform.h>
+#include <public/event_channel.h>
+
+#include "elfnote-dup.h"
+
+#define PAGE_SIZE   4096UL
+#define PAGE_SHIFT  12
+
+#define EPERM   1
+#define ENOENT  2
+#define ESRCH   3
+#define EINVAL  22
+#define EFAULT  14
+#define EACCES  13
+#define EBUSY   16
+#define ENOSYS  38
+#define ETIME   62
+#define EOPNOTSUPP 95
+
+/* Page-table entry bits. */
+#define _PAGE_PRESENT   0x001UL
+#define _PAGE_RW        0x002UL
+#define _PAGE_USER      0x004UL
+#define _PAGE_ACCESSED  0x020UL
+#define _PAGE_DIRTY     0x040UL
+#define _PAGE_PSE       0x080UL
+#define _PAGE_NX        (1UL << 63)
+#define PTE_MFN_MASK    0x000ffffffffff000UL
+
+/* ---- hypercalls (hypercall.S-free: one call into the hypercall page) */
+
+extern char hypercall_page[];
+
+#define _hypercall(nr, a1, a2, a3, a4, a5)                                 \
+({                                                                         \
+    register unsigned long r10_ asm("r10") = (unsigned long)(a4);          \
+    register unsigned long r8_ asm("r8") = (unsigned long)(a5);            \
+    unsigned long rdi_ = (unsigned long)(a1), rsi_ = (unsigned long)(a2);  \
+    unsigned long rdx_ = (unsigned long)(a3);                              \
+    long ret_;                                                             \
+    asm volatile ( "call hypercall_page + %c[off]"                         \
+                   : "=a" (ret_), "+D" (rdi_), "+S" (rsi_), "+d" (rdx_),   \
+                     "+r" (r10_), "+r" (r8_)                               \
+                   : [off] "i" ((nr) * 32)                                 \
+                   : "memory", "rcx", "r11" );                             \
+    ret_;                                                                  \
+})
+#define hypercall0(nr)                 _hypercall(nr, 0, 0, 0, 0, 0)
+#define hypercall1(nr, a)              _hypercall(nr, a, 0, 0, 0, 0)
+#define hypercall2(nr, a, b)           _hypercall(nr, a, b, 0, 0, 0)
+#define hypercall3(nr, a, b, c)        _hypercall(nr, a, b, c, 0, 0)
+#define hypercall4(nr, a, b, c, d)     _hypercall(nr, a, b, c, d, 0)
+
+/* A hypercall number only known at run time (dispatch by table). */
+long hypercall_any(unsigned int nr, unsigned long a1, unsigned long a2,
+                   unsigned long a3);
+
+#define HYPERVISOR_console_io(cmd, n, p) \
+    hypercall3(__HYPERVISOR_console_io, cmd, n, p)
+#define HYPERVISOR_xen_version(cmd, p) \
+    hypercall2(__HYPERVISOR_xen_version, cmd, p)
+#define HYPERVISOR_sched_op(cmd, p) hypercall2(__HYPERVISOR_sched_op, cmd, p)
+#define HYPERVISOR_set_trap_table(t) hypercall1(__HYPERVISOR_set_trap_table, t)
+#define HYPERVISOR_callback_op(cmd, p) \
+    hypercall2(__HYPERVISOR_callback_op, cmd, p)
+#define HYPERVISOR_stack_switch(ss, sp) \
+    hypercall2(__HYPERVISOR_stack_switch, ss, sp)
+#define HYPERVISOR_memory_op(cmd, p) hypercall2(__HYPERVISOR_memory_op, cmd, p)
+#define HYPERVISOR_update_va_mapping(va, pte, fl) \
+    hypercall3(__HYPERVISOR_update_va_mapping, va, pte, fl)
+#define HYPERVISOR_mmu_update(req, n, done, dom) \
+    hypercall4(__HYPERVISOR_mmu_update, req, n, done, dom)
+#define HYPERVISOR_mmuext_op(op, n, done, dom) \
+    hypercall4(__HYPERVISOR_mmuext_op, op, n, done, dom)
+#define HYPERVISOR_vcpu_op(cmd, id, p) hypercall3(__HYPERVISOR_vcpu_op, cmd, id, p)
+#define HYPERVISOR_set_segment_base(w, v) \
+    hypercall2(__HYPERVISOR_set_segment_base, w, v)
+#define HYPERVISOR_physdev_op(cmd, p) hypercall2(__HYPERVISOR_physdev_op, cmd, p)
+#define HYPERVISOR_platform_op(p) hypercall1(__HYPERVISOR_platform_op, p)
+#define HYPERVISOR_event_channel_op(cmd, p) \
+    hypercall2(__HYPERVISOR_event_channel_op, cmd, p)
+#define HYPERVISOR_set_timer_op(t) hypercall1(__HYPERVISOR_set_timer_op, t)
+#define HYPERVISOR_vm_assist(cmd, t) hypercall2(__HYPERVISOR_vm_assist, cmd, t)
+
+/* ---- boot state (main.c) */
+
+extern start_info_t *start_info;
+extern shared_info_t *shared;
+extern unsigned long *p2m;          /* start_info->mfn_list */
+extern unsigned long *m2p;          /* read-only machine-to-phys table */
+extern unsigned long m2p_start, m2p_end;
+extern char _start[], _end[];
+
+/* VIRT_BASE of this build: kernel VA = VIRT_BASE + pfn * PAGE_SIZE. */
+#define KERNEL_VIRT_BASE ((unsigned long)PVK_VIRT_BASE)
+
+void crash(const char *why) __attribute__((noreturn));
+void poweroff(unsigned int reason) __attribute__((noreturn));
+
+/* ---- output (lib.c) */
+
+void console_write(const char *s, size_t n);
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strstr(const char *h, const char *n);
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+
+/* ---- recovery points (head.S) */
+
+struct pv_jmp_buf {
+    unsigned long rbx, rbp, r12, r13, r14, r15, rsp, rip;
+};
+int pv_setjmp(struct pv_jmp_buf *b) __attribute__((returns_twice));
+void pv_longjmp(struct pv_jmp_buf *b, int val) __attribute__((noreturn));
+
+/* ---- checks (main.c) */
+
+struct pvtest {
+    const char *name;
+    void (*fn)(void);
+};
+
+#define PVTEST(n)                                                          \
+    static void pvtest_fn_##n(void);                                       \
+    static const struct pvtest pvtest_##n                                  \
+        __attribute__((used, section(".pvtests"), aligned(16))) =          \
+        { #n, pvtest_fn_##n };                                             \
+    static void pvtest_fn_##n(void)
+
+/* Records a failure of the running check (the first one is printed). */
+void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Ends the running check now (after fail()). */
+void check_abort(void) __attribute__((noreturn));
+
+#define expect(cond, ...)                                                  \
+    do {                                                                   \
+        if ( !(cond) )                                                     \
+            fail(__VA_ARGS__);                                             \
+    } while ( 0 )
+
+void expect_eq(long long got, long long want, const char *what, int line);
+
+#define EXPECT_EQ(got, want)                                               \
+    expect_eq((long long)(got), (long long)(want), #got, __LINE__)
+
+/* A hypercall that must fail with exactly -err, or succeed. */
+#define EXPECT_ERR(call, err)                                              \
+    expect_eq((long long)(call), -(long long)(err), #call, __LINE__)
+#define EXPECT_OK(call)                                                    \
+    expect_eq((long long)(call), 0, #call, __LINE__)
+
+/* ---- traps (traps.c, head.S) */
+
+struct trap_frame {
+    unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+    unsigned long rax, rcx, rdx, rsi, rdi;
+    unsigned long vector, error_code;
+    unsigned long rip, cs, rflags, rsp, ss;
+};
+
+/* Pseudo-vectors of the callbacks, beyond the 256 exception vectors. */
+#define VEC_EVENT       0x100
+#define VEC_FAILSAFE    0x101
+#define VEC_SYSCALL     0x102
+
+struct caught_trap {
+    unsigned long vector, error_code, cr2;
+    struct trap_frame frame;
+    unsigned int count;
+};
+extern struct caught_trap caught;
+
+/*
+ * Arms a catch of the next trap and returns the recovery point to
+ * pv_setjmp() on: the trap handler longjmps there with 1.
+ */
+struct pv_jmp_buf *trap_catch(void);
+/* Disarms it (the guarded code did not trap). */
+void trap_catch_end(void);
+/*
+ * Arms a catch that returns to the trapping code through the iret
+ * hypercall, rip advanced by skip bytes.
+ */
+void trap_resume(unsigned int skip);
+/* Syscall handler hook: called with the frame, returns to user if true. */
+extern bool (*syscall_hook)(struct trap_frame *f);
+
+void traps_init(void);
+void install_trap_table(void);
+extern trap_info_t trap_table[];
+
+unsigned int nr_upcalls(void);
+
+/* ---- memory (mm.c) */
+
+unsigned long va_to_mfn(unsigned long va);
+unsigned long mfn_to_va(unsigned long mfn);
+/* Machine address of the PTE at level (1-4) that maps va; 0 if none. */
+uint64_t pte_maddr(unsigned long va, unsigned int level);
+uint64_t read_pte(unsigned long va, unsigned int level);
+/* A free frame of the bootstrap padding, zeroed, mapped writable. */
+unsigned long scratch_page(void);
+void scratch_reset(void);
+/* Remap a kernel VA read-only / writable. */
+long remap_ro(unsigned long va);
+long remap_rw(unsigned long va);
+long mmuext(unsigned int cmd, unsigned long arg1);
+long set_pte(uint64_t maddr, uint64_t val);
+
+static inline unsigned long read_cr2_shared(void)
+{
+    return shared->vcpu_info[0].arch.cr2;
+}
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    asm volatile ( "rdtsc" : "=a" (lo), "=d" (hi) );
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* System time in ns from vcpu_info[cpu].time. */
+uint64_t system_time_ns(unsigned int cpu);
+
+#endif /* PVKERNEL_H */
