@@ -32,5 +32,11 @@ long do_set_timer_op(unsigned long timeout);
 long do_physdev_op(unsigned long cmd, unsigned long arg);
 long do_platform_op(unsigned long arg);
 long do_memory_op(unsigned long cmd, unsigned long arg);
+long do_mmu_update(unsigned long ureqs, unsigned long count,
+                   unsigned long pdone, unsigned long foreigndom);
+long do_mmuext_op(unsigned long uops, unsigned long count,
+                  unsigned long pdone, unsigned long foreigndom);
+long do_update_va_mapping(unsigned long va, unsigned long val,
+                          unsigned long flags);
 
 #endif /* XEN_HYPERCALL_H */

@@ -38,6 +38,7 @@
 #include <asm/l4-slots.h>
 #include <asm/m2p.h>
 #include <asm/page-owner.h>
+#include <asm/pv-mm.h>
 #include <asm/pv.h>
 #include <public/xen.h>
 
@@ -296,9 +297,6 @@ static mfn_t build_page_tables(struct dom0_ctx *ctx)
     unsigned long va;
     pgentry_t *t;
 
-    /* Typed and validated as a guest's own would be; the L4 pinned. */
-    mfn_to_page(l4)->type_info = PGT_l4_page_table | PGT_validated |
-                                 PGT_pinned | 1;
     t = map_domain_page(l4);
     init_xen_l4_slots(t, ctx->d->arch.perdomain_l3);
     unmap_domain_page(t);
@@ -318,13 +316,7 @@ static mfn_t build_page_tables(struct dom0_ctx *ctx)
 
             t = map_domain_page(table);
             if ( !(t[idx] & _PAGE_PRESENT) )
-            {
-                mfn_t new = ctx->p2m[next_pt++];
-
-                mfn_to_page(new)->type_info =
-                    ((3UL - i) << PGT_type_shift) | PGT_validated | 1;
-                t[idx] = mfn_to_maddr(new) | LN_PROT;
-            }
+                t[idx] = mfn_to_maddr(ctx->p2m[next_pt++]) | LN_PROT;
             table = maddr_to_mfn(t[idx] & PTE_ADDR_MASK);
             unmap_domain_page(t);
         }
@@ -571,6 +563,15 @@ int __init construct_dom0(struct domain *d)
 
     write_p2m(&ctx);
     l4 = build_page_tables(&ctx);
+    /*
+     * Validated like any guest table (which takes every entry's
+     * references), pinned, and held as vCPU 0's root: two type
+     * references, as a guest's own PIN + NEW_BASEPTR would leave.
+     */
+    if ( !get_page_and_type(mfn_to_page(l4), d, PGT_l4_page_table) ||
+         !get_page_and_type(mfn_to_page(l4), d, PGT_l4_page_table) )
+        panic("dom0: its initial page tables do not validate");
+    set_bit(59 /* PGT_pinned */, &mfn_to_page(l4)->type_info);
     if ( elf_note_present(&parms, XEN_ELFNOTE_HYPERCALL_PAGE) )
         write_hypercall_page(&ctx, parms.virt_hypercall);
     write_start_info(&ctx, km->cmdline, &parms, initrd_pfn, initrd_len);

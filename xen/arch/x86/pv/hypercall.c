@@ -18,6 +18,7 @@ typedef long (*hypercall_fn_t)(unsigned long, unsigned long, unsigned long,
 
 static const hypercall_fn_t hypercall_table[] = {
     HC(set_trap_table, do_set_trap_table),
+    HC(mmu_update, do_mmu_update),
     HC(stack_switch, do_stack_switch),
     HC(set_callbacks, do_set_callbacks),
     HC(fpu_taskswitch, do_fpu_taskswitch),
@@ -25,6 +26,7 @@ static const hypercall_fn_t hypercall_table[] = {
     HC(set_debugreg, do_set_debugreg),
     HC(get_debugreg, do_get_debugreg),
     HC(memory_op, do_memory_op),
+    HC(update_va_mapping, do_update_va_mapping),
     HC(set_timer_op, do_set_timer_op),
     HC(xen_version, do_xen_version),
     HC(console_io, do_console_io),
@@ -32,6 +34,7 @@ static const hypercall_fn_t hypercall_table[] = {
     HC(iret, do_iret),
     HC(vcpu_op, do_vcpu_op),
     HC(set_segment_base, do_set_segment_base),
+    HC(mmuext_op, do_mmuext_op),
     HC(sched_op, do_sched_op),
     HC(callback_op, do_callback_op),
     HC(physdev_op, do_physdev_op),
