@@ -88,8 +88,9 @@ long do_xen_version(unsigned long cmd, unsigned long arg)
 
         if ( copy_from_guest_va(&fi, arg, sizeof(fi)) )
             return -EFAULT;
-        fi.submap = fi.submap_idx == 0 ? xen_features_for(current->domain)
-                                       : 0;
+        if ( fi.submap_idx >= XENFEAT_NR_SUBMAPS )
+            return -EINVAL;
+        fi.submap = xen_features_for(current->domain);
         return copy_to_guest_va(arg, &fi, sizeof(fi)) ? -EFAULT : 0;
     }
 

@@ -75,6 +75,8 @@ static void unshare_xen_page(void *va, struct domain *d)
 
 int arch_domain_create(struct domain *d)
 {
+    unsigned int i;
+
     if ( perdomain_init(d) )
         return -ENOMEM;
 
@@ -85,6 +87,9 @@ int arch_domain_create(struct domain *d)
         return -ENOMEM;
     }
     memset(d->shared_info, 0, PAGE_SIZE);
+    /* Every vCPU slot starts with events masked, made or not. */
+    for ( i = 0; i < XEN_LEGACY_MAX_VCPUS; i++ )
+        d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
     share_xen_page_with_guest(d->shared_info, d);
 
     return 0;

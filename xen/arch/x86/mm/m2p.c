@@ -107,6 +107,17 @@ void __init m2p_init(void)
            m2p_size_bytes() >> 10);
 }
 
+unsigned long m2p_table_mfn(unsigned long off)
+{
+    unsigned int level;
+    pgentry_t e;
+
+    if ( !page_present(off >> PAGE_SHIFT) )
+        return 0;
+    e = xen_pagetable_lookup(RDWR_MPT_VIRT_START + off, &level);
+    return leaf_maddr(e, level) >> PAGE_SHIFT;
+}
+
 void set_gpfn_from_mfn(mfn_t mfn, unsigned long pfn)
 {
     unsigned long m = mfn_x(mfn);

@@ -10,8 +10,8 @@
  *
  *   kernel [virt_kstart, virt_kend)
  *   initrd            (unless the kernel asks for MOD_START_PFN)
- *   start_info        one page
  *   p2m list          8 bytes per pfn (unless INIT_P2M puts it elsewhere)
+ *   start_info        one page
  *   page tables       L4, L3s, L2s, L1s of this region, read-only
  *   boot stack        one page; RSP starts at its top
  *   padding           at least 512 KiB, the region ends 4 MiB aligned
@@ -258,10 +258,10 @@ static int compute_layout(struct dom0_layout *l, const struct elf_dom_parms *p,
         l->initrd_start = v;
         l->initrd_end = v = ROUNDUP(v + initrd_len, PAGE_SIZE);
     }
-    l->si_start = v;
-    v += PAGE_SIZE;
     l->p2m_start = v;
     l->p2m_end = v = ROUNDUP(v + nr_pages * sizeof(unsigned long), PAGE_SIZE);
+    l->si_start = v;
+    v += PAGE_SIZE;
     l->pt_start = v;
 
     /* The tables map themselves: grow until the count is stable. */
@@ -441,9 +441,9 @@ static void print_layout(const struct dom0_layout *l, struct domain *d)
     if ( l->initrd_start )
         printk(" Init. ramdisk: %016lx->%016lx\n", l->initrd_start,
                l->initrd_end);
+    printk(" Phys-Mach map: %016lx->%016lx\n", l->p2m_start, l->p2m_end);
     printk(" Start info:    %016lx->%016lx\n", l->si_start,
            l->si_start + PAGE_SIZE);
-    printk(" Phys-Mach map: %016lx->%016lx\n", l->p2m_start, l->p2m_end);
     printk(" Page tables:   %016lx->%016lx (%lu frames)\n", l->pt_start,
            l->pt_end, l->nr_pt_frames);
     printk(" Boot stack:    %016lx->%016lx\n", l->stack_start,

@@ -65,6 +65,57 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
                                                  : d->max_pages;
     }
 
+    case XENMEM_machphys_mfn_list:
+    {
+        struct xen_machphys_mfn_list l;
+        unsigned long off, mfn;
+        unsigned int n = 0;
+
+        if ( copy_from_guest_va(&l, arg, sizeof(l)) )
+            return -EFAULT;
+        /* The first frame of each 2 MiB of table, as Xen reports them. */
+        for ( off = 0; off < m2p_size_bytes() && n < l.max_extents;
+              off += 1UL << L2_PAGE_SHIFT )
+        {
+            mfn = m2p_table_mfn(off);
+            if ( copy_to_guest_va((unsigned long)(l.extent_start.p + n),
+                                  &mfn, sizeof(mfn)) )
+                return -EFAULT;
+            n++;
+        }
+        l.nr_extents = n;
+        return copy_to_guest_va(arg, &l, sizeof(l)) ? -EFAULT : 0;
+    }
+
+    case XENMEM_memory_map:
+        /* A PV dom0 has no pseudo-physical map of its own (as in Xen). */
+        return -ENOSYS;
+
+    case XENMEM_machine_memory_map:
+    {
+        struct xen_memory_map map;
+        unsigned int i;
+
+        if ( !d->is_privileged )
+            return -EPERM;
+        if ( copy_from_guest_va(&map, arg, sizeof(map)) )
+            return -EFAULT;
+        for ( i = 0; i < e820.nr_map && i < map.nr_entries; i++ )
+        {
+            struct xen_e820_entry ent = {
+                .addr = e820.map[i].addr,
+                .size = e820.map[i].size,
+                .type = e820.map[i].type,
+            };
+
+            if ( copy_to_guest_va((unsigned long)map.buffer.p +
+                                  i * sizeof(ent), &ent, sizeof(ent)) )
+                return -EFAULT;
+        }
+        map.nr_entries = i;
+        return copy_to_guest_va(arg, &map, sizeof(map)) ? -EFAULT : 0;
+    }
+
     case XENMEM_machphys_mapping:
     {
         struct xen_machphys_mapping m = {

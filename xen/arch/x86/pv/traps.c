@@ -67,11 +67,15 @@ void pv_inject_trap(unsigned int vector, bool has_ec, uint32_t ec)
     tb->pending = true;
 }
 
-/* A soft interrupt (INT n) the guest may raise: its trap-table DPL. */
+/*
+ * A soft interrupt (INT n) the guest may raise: the trap-table DPL
+ * against its virtual privilege, 1 for the kernel (as Xen has it), 3
+ * for user space.
+ */
 static bool permit_softint(const struct vcpu *v, const struct pv_trap *t)
 {
     return t->address &&
-           ((v->arch.flags & TF_kernel_mode) || TI_GET_DPL(t) == 3);
+           TI_GET_DPL(t) >= ((v->arch.flags & TF_kernel_mode) ? 1 : 3);
 }
 
 void pv_trap(struct cpu_user_regs *regs)

@@ -25,6 +25,8 @@ void m2p_init(void);              /* boot CPU, once the heap is up */
 unsigned long m2p_size_bytes(void);
 unsigned long m2p_pages(void);    /* pages of table actually present */
 bool m2p_va_backed(unsigned long va);   /* for the audit */
+/* The frame holding the table at byte offset off, or 0 if none. */
+unsigned long m2p_table_mfn(unsigned long off);
 
 void set_gpfn_from_mfn(mfn_t mfn, unsigned long pfn);
 unsigned long get_gpfn_from_mfn(mfn_t mfn);
