@@ -10,7 +10,13 @@ FIRMWARE ?= bios
 MEM      ?= 1G
 SMP      ?= 2
 ACCEL    ?= tcg
-CMDLINE  ?= console=com1 selftest
+CMDLINE  ?= console=com1
+# What runs as dom0: pvtest (Xenon's PV test kernel), or none (the
+# hypervisor alone; add selftest to CMDLINE for its self-tests).
+DOM0      ?= pvtest
+DOM0_ARGS ?=
+DOM0_KERNEL_pvtest := tools/tests/pvkernel/build/pvkernel
+DOM0_KERNEL := $(DOM0_KERNEL_$(DOM0))
 
 # The PV test kernel is a dom0 for the boot tests: built with the tree.
 .PHONY: all xen pvkernel clean distclean deps deps-test run debug iso test unit-test \
@@ -30,8 +36,11 @@ deps:
 deps-test:
 	sh tools/scripts/install-deps.sh $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
 
-iso: xen
-	sh tools/scripts/mkiso.sh xen/xen.gz build/xenon.iso "$(CMDLINE)"
+iso: xen pvkernel
+	@if [ "$(DOM0)" != none ] && [ -z "$(DOM0_KERNEL)" ]; then \
+	    echo "DOM0=$(DOM0): unknown (pvtest or none)" >&2; exit 1; fi
+	sh tools/scripts/mkiso.sh xen/xen.gz build/xenon.iso "$(CMDLINE)" \
+	    $(if $(DOM0_KERNEL),$(DOM0_KERNEL) "$(DOM0_ARGS)")
 
 run: deps
 	$(MAKE) iso
@@ -48,7 +57,7 @@ unit-test:
 	$(MAKE) -C tools/tests/unit check
 
 test: deps-test
-	$(MAKE) xen
+	$(MAKE) xen pvkernel
 	$(PYTHON) -m pytest -ra tools/tests
 
 # Benchmarks are measured, never asserted: see docs/performance.md.

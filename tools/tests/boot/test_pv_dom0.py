@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Milestone M4: Xenon's own PV test kernel as dom0.
+
+The kernel (tools/tests/pvkernel) runs its checks through the Xen PV ABI
+and ends with "pvtest: N passed, M failed" and a poweroff shutdown, which
+the hypervisor turns into an ACPI power-off: QEMU must exit by itself.
+Every configuration must pass every check. Bad dom0 images must each
+give one clear line and a clean halt, never a trap in the hypervisor.
+"""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from qemu import ROOT, boot, build_variant, make_iso
+
+PVK = os.path.join(ROOT, "tools", "tests", "pvkernel")
+BUILD = os.path.join(PVK, "build")
+PVSUMMARY = re.compile(r"^pvtest: (\d+) passed, (\d+) failed", re.M)
+NO_DOM0 = "Could not build dom0: no dom0 to run; halting"
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("pv-iso"))
+
+
+@pytest.fixture(scope="module")
+def kernels():
+    r = subprocess.run(["make", "-s", "-C", PVK], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, universal_newlines=True)
+    assert r.returncode == 0, r.stdout
+    return lambda name: os.path.join(BUILD, name)
+
+
+@pytest.fixture(scope="module")
+def full_directmap(tmp_path_factory):
+    return build_variant(str(tmp_path_factory.mktemp("pv-dm-full")),
+                         DIRECTMAP_SIZE_GB=64)
+
+
+def assert_all_passed(b, at_least=30):
+    assert b.exited and not b.timed_out, b
+    m = PVSUMMARY.search(b.output)
+    assert m, b
+    assert int(m.group(2)) == 0 and int(m.group(1)) >= at_least, b
+    assert b.has("(XEN) Domain 0 shutdown: poweroff"), b
+    assert b.has("(XEN) Hardware dom0 shut down: powering off"), b
+    assert not b.has("FATAL TRAP"), b
+
+
+CONFIGS = [
+    # (id, firmware, smp, hypervisor options)
+    ("bios-smp2", "bios", 2, ""),
+    ("efi-smp2", "efi", 2, ""),
+    ("bios-smp1", "bios", 1, ""),
+    ("bios-smp4-vcpus4", "bios", 4, "dom0_max_vcpus=4"),
+    ("bios-smp4-vcpus1", "bios", 4, "dom0_max_vcpus=1"),
+    ("bios-smp1-pinned2", "bios", 1, "dom0_max_vcpus=2 dom0_vcpus_pin"),
+    ("bios-xapic", "bios", 2, "x2apic=0"),
+]
+
+
+@pytest.mark.parametrize("fw,smp,opts", [c[1:] for c in CONFIGS],
+                         ids=[c[0] for c in CONFIGS])
+def test_pvtest_dom0(workdir, kernels, fw, smp, opts):
+    iso = make_iso(workdir, "console=com1 " + opts,
+                   modules=[(kernels("pvkernel"), "")])
+    b = boot(iso, firmware=fw, smp=smp, timeout=180)
+    assert_all_passed(b)
+    vcpus = re.search(r"dom0: (\d+) vCPUs?", b.output)
+    assert vcpus, b
+    want = {"": smp, "dom0_max_vcpus=4": 4, "dom0_max_vcpus=1": 1}
+    if opts in want:
+        assert int(vcpus.group(1)) == want[opts], b
+
+
+@pytest.mark.parametrize("fw", ["bios", "efi"])
+def test_pvtest_dom0_full_directmap(workdir, kernels, full_directmap, fw):
+    iso = make_iso(workdir, "console=com1", xen_gz=full_directmap,
+                   modules=[(kernels("pvkernel"), "")])
+    b = boot(iso, firmware=fw, smp=2, timeout=180)
+    assert_all_passed(b)
+    assert not b.has("no direct map)"), b
+
+
+def test_pvtest_virt_base_zero(workdir, kernels):
+    iso = make_iso(workdir, "console=com1",
+                   modules=[(kernels("pvkernel-vb0"), "")])
+    b = boot(iso, smp=2, timeout=180)
+    assert_all_passed(b)
+    assert b.has("pvtest: Xenon PV test kernel, VIRT_BASE 0x0"), b
+
+
+def test_dom0_layout_is_reported(workdir, kernels):
+    iso = make_iso(workdir, "console=com1 dom0_mem=256M",
+                   modules=[(kernels("pvkernel"), "")])
+    b = boot(iso, smp=2, timeout=180)
+    assert_all_passed(b)
+    assert b.has("(XEN) Dom0 has maximum 65536 PAGES (256 MiB)"), b
+    for region in ["Loaded kernel:", "Phys-Mach map:", "Start info:",
+                   "Page tables:", "Boot stack:", "TOTAL:"]:
+        assert b.has("(XEN)  " + region), b
+
+
+def test_dom0_mem_larger_than_ram_is_clamped(workdir, kernels):
+    iso = make_iso(workdir, "console=com1 dom0_mem=64G",
+                   modules=[(kernels("pvkernel"), "")])
+    b = boot(iso, smp=1, timeout=180)
+    assert_all_passed(b)
+    assert re.search(r"\(XEN\) dom0_mem: 65536 MiB asked, only \d+ MiB "
+                     r"available: clamped", b.output), b
+
+
+def test_dom0_crash_reports_and_reboots(workdir, kernels):
+    iso = make_iso(workdir, "console=com1",
+                   modules=[(kernels("pvkernel"), "crash")])
+    b = boot(iso, smp=2, timeout=180)
+    assert b.exited and not b.timed_out, b
+    assert b.has("pvtest: crashing on purpose"), b
+    assert b.has("(XEN) Domain 0 crashed"), b
+    assert re.search(r"^\(XEN\) RIP:    e03[03]:[0-9a-f]{16}", b.output,
+                     re.M), b
+    assert b.has("(XEN) rax: "), b
+    assert b.has("(XEN) Guest stack at "), b
+    assert b.has("(XEN) Hardware dom0 crashed: rebooting"), b
+    assert not b.has("FATAL TRAP"), b
+
+
+def test_dom0_crash_noreboot_halts(workdir, kernels):
+    iso = make_iso(workdir, "console=com1 noreboot",
+                   modules=[(kernels("pvkernel"), "crash")])
+    b = boot(iso, smp=1, timeout=120, until="halting (noreboot)")
+    assert not b.timed_out, b
+    assert b.has("(XEN) Hardware dom0 crashed: halting (noreboot)"), b
+
+
+BAD = [
+    ("bad-not-elf", "dom0 kernel: not an ELF image"),
+    ("bad-elf32", "dom0 kernel: 32-bit ELF"),
+    ("bad-no-notes", "dom0 kernel: not a Xen PV kernel"),
+    ("bad-feature", "dom0 kernel requires feature supervisor_mode_kernel"),
+]
+
+
+@pytest.mark.parametrize("image,line", BAD, ids=[b[0] for b in BAD])
+def test_bad_dom0_image(workdir, kernels, image, line):
+    iso = make_iso(workdir, "console=com1", modules=[(kernels(image), "")])
+    b = boot(iso, smp=1, timeout=120, until="halting")
+    assert not b.timed_out, b
+    assert b.has("(XEN) " + line), b
+    assert b.has("(XEN) " + NO_DOM0), b
+    assert not b.has("FATAL TRAP"), b
+    assert not PVSUMMARY.search(b.output), b
