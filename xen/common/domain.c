@@ -255,6 +255,30 @@ void domain_unpause(struct domain *d)
             vcpu_wake(d->vcpu[i]);
 }
 
+int assign_pages(struct domain *d, struct page_info *pg, unsigned int order)
+{
+    unsigned long i, n = 1UL << order;
+
+    spin_lock(&d->page_alloc_lock);
+    if ( d->is_dying )
+    {
+        spin_unlock(&d->page_alloc_lock);
+        return -EINVAL;
+    }
+    for ( i = 0; i < n; i++ )
+    {
+        page_set_owner(&pg[i], d);
+        pg[i].type_info = 0;
+        /* The allocation reference: dropped when the owner gives it up. */
+        pg[i].count_info = PGC_allocated | 1;
+        page_list_add_tail(&pg[i], &d->page_list);
+    }
+    d->tot_pages += n;
+    spin_unlock(&d->page_alloc_lock);
+
+    return 0;
+}
+
 /*
  * Releases every page the domain owns. Frames a guest still uses as
  * page tables or descriptor pages carry type references the guest can

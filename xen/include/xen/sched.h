@@ -173,6 +173,12 @@ void domain_shutdown(struct domain *d, unsigned int reason);
  */
 void domain_crash(struct domain *d);
 
+/*
+ * Gives d the 2^order heap pages at pg (just allocated, no other user):
+ * owner, the allocation reference, d's page list. -EINVAL if d is dying.
+ */
+int assign_pages(struct domain *d, struct page_info *pg, unsigned int order);
+
 /* Tears d down: its pages back to the heap, then the system reference. */
 void domain_kill(struct domain *d);
 /* The architecture's part of domain_kill(): page tables, shared pages. */

@@ -174,18 +174,13 @@ static int allocate_memory(struct domain *d, mfn_t *p2m, unsigned long nr)
             continue;
         }
         n = 1UL << order;
+        if ( assign_pages(d, pg, order) )
+            return -EINVAL;
         for ( i = 0; i < n; i++, pfn++ )
         {
-            struct page_info *p = pg + i;
-
-            page_set_owner(p, d);
-            p->count_info = PGC_allocated | 1;
-            p->type_info = 0;
-            page_list_add_tail(p, &d->page_list);
-            p2m[pfn] = page_to_mfn(p);
+            p2m[pfn] = page_to_mfn(pg + i);
             set_gpfn_from_mfn(p2m[pfn], pfn);
         }
-        d->tot_pages += n;
     }
     d->max_pages = d->tot_pages;
 
