@@ -20,7 +20,7 @@ M1_SELFTESTS = ["cmdline", "vsnprintf", "memmap", "extable", "acpi-tables",
                 "image-mapping", "pagetables", "mapcache", "heap", "xenheap",
                 "vmap", "xmalloc", "apic-mode", "acpi-madt", "acpi-hpet",
                 "io-apic", "i8259", "page-info", "l4-slots", "fixmap",
-                "mm-audit-negative", "mm-audit"]
+                "pv-domain", "mm-audit-negative", "mm-audit"]
 
 # What mm-audit-negative plants and the reason the audit must give; the
 # trampoline's plant needs an AP trampoline, which one CPU does not set up.
@@ -39,6 +39,7 @@ AUDIT_PLANTS = {
     "bootmap-ram": "RAM in the bootmap window",
     "exec-data": "executable outside the image's text",
     "outside-regions": "mapped outside every region",
+    "m2p-hole": "M2P outside the table pages it made",
     "table-xenheap": "page-table page from the xenheap",
 }
 PLANT = re.compile(r'^\(XEN\) mm-audit-negative: (\S+): frame 0x[0-9a-f]+ '
