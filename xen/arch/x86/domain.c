@@ -48,6 +48,11 @@ void __init arch_domain_init(void)
     zero_mfn = page_to_mfn(pg); /* the heap zeroes what it hands out */
 }
 
+mfn_t pv_zero_mfn(void)
+{
+    return zero_mfn;
+}
+
 /* A xenheap page becomes readable and mappable by d (shared_info). */
 static void share_xen_page_with_guest(void *va, struct domain *d)
 {
@@ -101,7 +106,10 @@ void arch_domain_teardown(struct domain *d)
 
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
+        {
+            pv_release_gdt(d->vcpu[i]);
             pv_vcpu_release_tables(d->vcpu[i]);
+        }
 }
 
 void arch_domain_destroy(struct domain *d)

@@ -42,6 +42,7 @@
 #include <asm/l4-slots.h>
 #include <asm/page-owner.h>
 #include <asm/pv-mm.h>
+#include <asm/pv.h>
 
 /* ---------------------------------------------------------------------
  * General references
@@ -123,10 +124,18 @@ static struct page_info *entry_page(pgentry_t e)
     return mfn_valid(mfn) ? mfn_to_page(mfn) : NULL;
 }
 
-/* Frames dom0 may map that are not RAM: I/O memory, not the hypervisor's. */
+/*
+ * Frames dom0 may map that are not RAM: I/O memory and firmware areas
+ * (the frame table marks non-RAM frames offline). The hypervisor's own
+ * devices among them (local APIC, IO-APIC, HPET) are not kept from dom0
+ * yet: that is the next milestone's I/O permission work.
+ */
 static bool iomem_mappable(const struct domain *d, mfn_t mfn)
 {
-    return d->is_privileged && !mfn_valid(mfn);
+    return d->is_privileged &&
+           (!mfn_valid(mfn) ||
+            (mfn_to_page(mfn)->count_info & PGC_state_mask) ==
+            PGC_state_offline);
 }
 
 static int get_page_from_l1e(pgentry_t e, struct domain *d)
@@ -153,7 +162,8 @@ static void put_page_from_l1e(pgentry_t e)
 {
     struct page_info *pg;
 
-    if ( !(e & _PAGE_PRESENT) || !(pg = entry_page(e)) )
+    if ( !(e & _PAGE_PRESENT) || !(pg = entry_page(e)) ||
+         (pg->count_info & PGC_state_mask) == PGC_state_offline )
         return;
     if ( e & _PAGE_RW )
         put_page_and_type(pg);
@@ -332,7 +342,7 @@ int get_page_type(struct page_info *pg, unsigned long type)
                     flush_stale_tlbs(pg->tlbflush_timestamp);
                 nx = (nx & ~(PGT_type_mask | PGT_validated | PGT_pinned)) |
                      type;
-                if ( !level )
+                if ( !level && type != PGT_seg_desc_page )
                     nx |= PGT_validated;
                 else
                     nx |= PGT_locked;
@@ -344,7 +354,8 @@ int get_page_type(struct page_info *pg, unsigned long type)
 
     if ( nx & PGT_locked )
     {
-        int rc = validate_table(pg, level);
+        int rc = level ? validate_table(pg, level)
+                       : pv_validate_desc_page(pg) ? 0 : -EINVAL;
 
         if ( rc )
         {

@@ -55,6 +55,16 @@ bool load_user_gs_selector(unsigned long sel);
 void save_debug_registers(struct vcpu *v);
 void load_debug_registers(struct vcpu *v);
 
+/* Descriptor tables (pv/descriptor-tables.c). */
+bool pv_check_descriptor(uint64_t *d);
+struct page_info;
+bool pv_validate_desc_page(struct page_info *pg);
+long pv_set_gdt(struct vcpu *v, const unsigned long *frames,
+                unsigned int entries);
+void pv_release_gdt(struct vcpu *v);
+/* The zeroed frame unused guest GDT pages map. */
+mfn_t pv_zero_mfn(void);
+
 /* Drops the vCPU's references to its page tables (domain death). */
 void pv_vcpu_release_tables(struct vcpu *v);
 
