@@ -24,7 +24,8 @@ extern char user_prog[], user_prog_end[], user_sys1_after[],
             user_fsgs[], user_pf[], user_pf_site[], user_entry_stack_top[];
 
 /* The user address of a label of head.S's user programs. */
-#define UADDR(sym) (USER_CODE + ((unsigned long)(sym) - (unsigned long)user_prog))
+#define UADDR(sym) \
+    (USER_CODE + ((unsigned long)(sym) - (unsigned long)user_prog))
 
 static unsigned long user_l4;
 

@@ -278,8 +278,8 @@ PVTEST(vcpu_secondary_up_down)
     /* Initialised once: a second VCPUOP_initialise is refused. */
     EXPECT_ERR(secondary_initialise(), EEXIST);
     expect(secondary_start(JOB_REPORT), "vCPU 1 did not report within 1 s");
-    expect(sec.rsp < top && sec.rsp > top - 1024, "vCPU 1 rsp %#lx, stack top %#lx",
-           sec.rsp, top);
+    expect(sec.rsp < top && sec.rsp > top - 1024,
+           "vCPU 1 rsp %#lx, stack top %#lx", sec.rsp, top);
     expect(sec.time >= t0, "vCPU 1 system time %lu < vCPU 0's %lu before",
            (unsigned long)sec.time, (unsigned long)t0);
     expect(WAIT_FOR(HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL) == 0, 1000),
@@ -300,7 +300,8 @@ PVTEST(vcpu_fpu_kept_across_yield)
     need_secondary();
     avx = enable_avx();
     sec.avx = avx;
-    printk("pvtest: info: FPU check with %s\n", avx ? "AVX (ymm0-15)" : "SSE (xmm0-15)");
+    printk("pvtest: info: FPU check with %s\n",
+           avx ? "AVX (ymm0-15)" : "SSE (xmm0-15)");
     done = sec.done;
     if ( !secondary_start(JOB_FPU) )
     {

@@ -7,8 +7,9 @@
 # ~/.cache/xenon (never into the tree). QEMU exits when Xen powers off.
 # dom0 gets two vCPUs pinned to the one CPU, so that the vCPU checks run
 # and share that CPU; spec-ctrl=gds-mit=no keeps AVX, which Xen otherwise
-# hides when it runs virtualised ("Mitigating GDS by disabling AVX"). LOG names the console log (default: a new file in
-# the cache directory, printed at the end).
+# hides when it runs virtualised ("Mitigating GDS by disabling AVX").
+# LOG names the console log (default: a new file in the cache directory,
+# printed at the end).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
