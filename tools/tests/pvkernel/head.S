@@ -182,24 +182,77 @@ iret_flags:                         /* VGCF_in_syscall for the next iret */
     .quad 0
 
 /*
- * User-mode program, copied to a user page by check-user.c. It runs from
- * any address: syscall with rax = 1 (the kernel returns to it), int3,
- * int $0x80, then syscall with rax = 2 (the kernel does not return).
+ * void enter_user(rip, rsp, rflags): the iret hypercall's frame (the stub
+ * pushes rcx, r11 and rax itself) with a CS of RPL 3, which makes the
+ * hypervisor switch to the user page tables and user mode.
  */
     .text
-    .globl user_prog, user_prog_end
+    .globl enter_user
+enter_user:
+    pushq   $FLAT_USER_SS
+    push    %rsi
+    push    %rdx
+    pushq   $FLAT_USER_CS
+    push    %rdi
+    pushq   $0                      /* not VGCF_in_syscall */
+    xor     %eax, %eax
+    xor     %ecx, %ecx
+    xor     %r11d, %r11d
+    jmp     hypercall_page + __HYPERVISOR_iret * 32
+
+/*
+ * User-mode programs, copied to a user page by check-user.c; they run from
+ * any address. The kernel's syscall handler takes rax = 1 (returns, rax
+ * = 0x7777), 3 (yields, returns) and 2 (exit: the kernel never returns).
+ */
+    .globl user_prog, user_prog_end, user_sys1_after, user_int3_after
+    .globl user_int80_after, user_sys2_after, user_fsgs, user_pf
+    .globl user_pf_site
 user_prog:
     mov     $0x1111, %rdi
     mov     $1, %eax
     syscall
-    mov     %rax, %r12              /* what the kernel put in rax */
+user_sys1_after:
+    mov     %rax, %rdi              /* what the kernel put in rax */
     int3
+user_int3_after:
     int     $0x80
-    mov     %r12, %rdi
+user_int80_after:
+    mov     $2, %eax
+    syscall
+user_sys2_after:
+1:  jmp     1b
+
+/* FS and GS bases as user mode sees them, around a syscall that yields. */
+user_fsgs:
+    mov     %fs:0, %rdi
+    mov     %gs:0, %rsi
+    mov     $3, %eax
+    syscall
+    mov     %fs:0, %rdx
+    mov     %gs:0, %r8
     mov     $2, %eax
     syscall
 1:  jmp     1b
+
+/* A write to an unmapped user address (check-user.c's USER_PF_VA). */
+user_pf:
+    movabs  $0x8000100008, %rax
+user_pf_site:
+    movq    $1, (%rax)
+1:  jmp     1b
 user_prog_end:
+
+/*
+ * A secondary vCPU starts here (VCPUOP_initialise's user_regs.rip) with
+ * rsp at the top of its stack and rdi = its argument.
+ */
+    .globl secondary_entry
+secondary_entry:
+    and     $-16, %rsp
+    call    secondary_main
+1:  ud2
+    jmp     1b
 
     .bss
     .balign 4096

@@ -26,6 +26,7 @@ int vsnprintf_pv(char *buf, size_t size, const char *fmt, va_list ap);
 static struct pv_jmp_buf check_recovery;
 static unsigned int failures_in_check;
 static char first_failure[256];
+static char skip_reason[128];
 
 static char cmdline[MAX_GUEST_CMDLINE];
 
@@ -90,6 +91,12 @@ void check_abort(void)
     pv_longjmp(&check_recovery, 1);
 }
 
+void check_skip(const char *why)
+{
+    snprintf(skip_reason, sizeof(skip_reason), "%s", why);
+    pv_longjmp(&check_recovery, 1);
+}
+
 /* The value of option name=... on the command line, or NULL. */
 static const char *option(const char *name, char *val, size_t size)
 {
@@ -125,14 +132,14 @@ static void run_one(const struct pvtest *t)
         check_jmp = &check_recovery;
         t->fn();
     }
-    else if ( !failures_in_check && unexpected_trap[0] )
+    else if ( !failures_in_check && !skip_reason[0] && unexpected_trap[0] )
         fail("%s", unexpected_trap);
     check_jmp = NULL;
 }
 
 static void run_checks(const char *only)
 {
-    unsigned int passed = 0, failed = 0;
+    unsigned int passed = 0, failed = 0, skipped = 0;
 
     for ( const struct pvtest *t = __start_pvtests; t < __stop_pvtests; t++ )
     {
@@ -140,14 +147,22 @@ static void run_checks(const char *only)
             continue;
         failures_in_check = 0;
         first_failure[0] = '\0';
+        skip_reason[0] = '\0';
         /* Every check starts from the same trap table and masked events. */
         install_trap_table();
         shared->vcpu_info[0].evtchn_upcall_mask = 1;
+        memset(events_seen, 0, sizeof(events_seen));
         run_one(t);
         unexpected_trap[0] = '\0';
         trap_catch_end();
+        trap_hook = NULL;
         scratch_reset();
-        if ( failures_in_check )
+        if ( skip_reason[0] && !failures_in_check )
+        {
+            skipped++;
+            printk("pvtest: skip %s: %s\n", t->name, skip_reason);
+        }
+        else if ( failures_in_check )
         {
             failed++;
             if ( failures_in_check > 1 )
@@ -162,7 +177,11 @@ static void run_checks(const char *only)
             printk("pvtest: ok %s\n", t->name);
         }
     }
-    printk("pvtest: %u passed, %u failed\n", passed, failed);
+    if ( skipped )
+        printk("pvtest: %u passed, %u failed, %u skipped\n", passed, failed,
+               skipped);
+    else
+        printk("pvtest: %u passed, %u failed\n", passed, failed);
 }
 
 void pvkernel_main(start_info_t *si);

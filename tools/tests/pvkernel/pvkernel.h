@@ -53,6 +53,7 @@
 #define ENOSYS  38
 #define ETIME   62
 #define EOPNOTSUPP 95
+#define EEXIST  17
 
 /* Page-table entry bits. */
 #define _PAGE_PRESENT   0x001UL
@@ -118,6 +119,11 @@ long hypercall_any(unsigned int nr, unsigned long a1, unsigned long a2,
     hypercall2(__HYPERVISOR_event_channel_op, cmd, p)
 #define HYPERVISOR_set_timer_op(t) hypercall1(__HYPERVISOR_set_timer_op, t)
 #define HYPERVISOR_vm_assist(cmd, t) hypercall2(__HYPERVISOR_vm_assist, cmd, t)
+#define HYPERVISOR_set_gdt(f, n) hypercall2(__HYPERVISOR_set_gdt, f, n)
+#define HYPERVISOR_update_descriptor(ma, d) \
+    hypercall2(__HYPERVISOR_update_descriptor, ma, d)
+#define HYPERVISOR_fpu_taskswitch(set) \
+    hypercall1(__HYPERVISOR_fpu_taskswitch, set)
 
 /* ---- boot state (main.c) */
 
@@ -171,6 +177,11 @@ struct pvtest {
     static void pvtest_fn_##n(void)
 
 /* Records a failure of the running check (the first one is printed). */
+/*
+ * Ends the running check as skipped (counted apart from passed and
+ * failed): the boot setup cannot run it, e.g. too few vCPUs.
+ */
+void check_skip(const char *why) __attribute__((noreturn));
 void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Ends the running check now (after fail()). */
 void check_abort(void) __attribute__((noreturn));
@@ -201,6 +212,14 @@ struct trap_frame {
     unsigned long rip, cs, rflags, rsp, ss;
 };
 
+/* Forced-emulation CPUID (the hypervisor's view, not the hardware's). */
+static inline void xen_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
+{
+    asm volatile ( XEN_CPUID
+                   : "=a" (r[0]), "=b" (r[1]), "=c" (r[2]), "=d" (r[3])
+                   : "0" (leaf), "2" (subleaf) );
+}
+
 /* Pseudo-vectors of the callbacks, beyond the 256 exception vectors. */
 #define VEC_EVENT       0x100
 #define VEC_FAILSAFE    0x101
@@ -225,8 +244,25 @@ void trap_catch_end(void);
  * hypercall, rip advanced by skip bytes.
  */
 void trap_resume(unsigned int skip);
-/* Syscall handler hook: called with the frame, returns to user if true. */
-extern bool (*syscall_hook)(struct trap_frame *f);
+/*
+ * A check's own handler, tried first for every trap and callback but the
+ * event upcall: returns true if it handled the trap (the frame goes back
+ * through the iret hypercall, with VGCF_in_syscall for a syscall), false
+ * to let the catch or the unexpected-trap path have it. It may also
+ * pv_longjmp() out, e.g. when user code asks to exit.
+ */
+extern bool (*trap_hook)(struct trap_frame *f);
+/* Event ports seen pending by the upcall handler since the check began. */
+extern unsigned long events_seen[64];
+/* Acknowledge every pending event of vCPU 0 (noting them in events_seen). */
+void ack_events(void);
+/*
+ * Enter user mode through the iret hypercall: CS FLAT_USER_CS (RPL 3), SS
+ * FLAT_USER_SS; needs a user L4 (MMUEXT_NEW_USER_BASEPTR). Comes back
+ * only through a trap or syscall handler that longjmps.
+ */
+void enter_user(unsigned long rip, unsigned long rsp, unsigned long rflags)
+    __attribute__((noreturn));
 
 void traps_init(void);
 void install_trap_table(void);

@@ -5,13 +5,18 @@
 # Boots the PV test kernel as dom0 of Debian's Xen 4.17 under QEMU TCG and
 # prints the serial console. Xen's package is downloaded and unpacked into
 # ~/.cache/xenon (never into the tree). QEMU exits when Xen powers off.
+# dom0 gets two vCPUs pinned to the one CPU, so that the vCPU checks run
+# and share that CPU; spec-ctrl=gds-mit=no keeps AVX, which Xen otherwise
+# hides when it runs virtualised ("Mitigating GDS by disabling AVX").
+# LOG names the console log (default: a new file in the cache directory,
+# printed at the end).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$here/../../..
 kernel=${1:-$here/build/pvkernel}
 kcmd=${2:-}
-xcmd=${3:-console=com1 com1=115200,8n1 dom0_mem=256M loglvl=all guest_loglvl=all}
+xcmd=${3:-console=com1 com1=115200,8n1 dom0_mem=256M dom0_max_vcpus=2 dom0_vcpus_pin spec-ctrl=gds-mit=no loglvl=all guest_loglvl=all}
 cache=${XENON_CACHE:-$HOME/.cache/xenon}
 smp=${SMP:-1}
 
@@ -23,10 +28,12 @@ if [ -z "$xen" ]; then
     xen=$cache/xen417/boot/xen-4.17-amd64.gz
 fi
 
-iso=$cache/pvkernel-on-xen.iso
+# Per run, so that runs in parallel do not share an ISO or a log.
+iso=$(mktemp "$cache/pvkernel-on-xen.XXXXXX.iso")
+trap 'rm -f "$iso"' EXIT
 sh "$root/tools/scripts/mkiso.sh" "$xen" "$iso" "$xcmd" "$kernel" "$kcmd"
 # Xen halts rather than powers off when dom0 does: end QEMU on that line.
-log=$cache/pvkernel-on-xen.log
+log=${LOG:-$(mktemp "$cache/pvkernel-on-xen.XXXXXX.log")}
 : > "$log"
 timeout "${TIMEOUT:-300}" qemu-system-x86_64 -accel tcg \
     -cpu Haswell-noTSX-IBRS -m 1G -smp "$smp" -nographic -serial stdio \
@@ -45,3 +52,4 @@ while kill -0 $qemu 2>/dev/null; do
 done
 wait $qemu 2>/dev/null || true
 kill $tailer 2>/dev/null || true
+echo "run-on-xen: log in $log" >&2

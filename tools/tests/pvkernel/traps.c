@@ -9,7 +9,8 @@
 #include "pvkernel.h"
 
 struct caught_trap caught;
-bool (*syscall_hook)(struct trap_frame *f);
+bool (*trap_hook)(struct trap_frame *f);
+unsigned long events_seen[64];
 extern unsigned long iret_flags;
 
 static struct pv_jmp_buf catch_jmp;
@@ -64,8 +65,11 @@ unsigned int nr_upcalls(void)
     return upcalls;
 }
 
-/* Clear every pending port: the checks look only at the upcall itself. */
-static void ack_events(void)
+/*
+ * Clear every pending port of vCPU 0, noting which were pending in
+ * events_seen[]: the checks look at the upcall and at which port fired.
+ */
+void ack_events(void)
 {
     vcpu_info_t *vi = &shared->vcpu_info[0];
     unsigned long sel;
@@ -74,7 +78,8 @@ static void ack_events(void)
     sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
     for ( unsigned int i = 0; i < 64; i++ )
         if ( sel & (1UL << i) )
-            __atomic_store_n(&shared->evtchn_pending[i], 0, __ATOMIC_SEQ_CST);
+            events_seen[i] |= __atomic_exchange_n(&shared->evtchn_pending[i],
+                                                  0, __ATOMIC_SEQ_CST);
 }
 
 void do_trap(struct trap_frame *f);
@@ -89,10 +94,11 @@ void do_trap(struct trap_frame *f)
         return;
     }
 
-    if ( f->vector == VEC_SYSCALL && syscall_hook && syscall_hook(f) )
+    if ( trap_hook && trap_hook(f) )
     {
-        /* Back to user space after the syscall instruction. */
-        iret_flags = VGCF_in_syscall;
+        /* A syscall returns to user space after the syscall instruction. */
+        if ( f->vector == VEC_SYSCALL )
+            iret_flags = VGCF_in_syscall;
         return;
     }
 
