@@ -6,8 +6,10 @@
 #include <xen/init.h>
 #include <xen/domain_page.h>
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
+#include <xen/percpu.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
 #include <xen/string.h>
@@ -67,6 +69,8 @@ struct domain *domain_create(domid_t id, unsigned int max_vcpus,
     if ( !d->vcpu )
         goto fail;
 
+    if ( !is_idle_domain(d) && evtchn_init(d) )
+        goto fail;
     if ( !is_idle_domain(d) && arch_domain_create(d) )
         goto fail;
 
@@ -90,6 +94,7 @@ struct domain *domain_create(domid_t id, unsigned int max_vcpus,
     return d;
 
  fail:
+    evtchn_destroy(d);
     xfree(d->vcpu);
     free_xenheap_page(d);
     return NULL;
@@ -155,6 +160,7 @@ void idle_vcpu_init(unsigned int cpu)
     }
     v->is_running = true;
     v->runstate = RUNSTATE_running;
+    this_cpu(curr_vcpu) = v;
     set_current(v);
 }
 
@@ -209,6 +215,7 @@ static void domain_destroy(struct domain *d)
         if ( d->vcpu[i] )
             vcpu_destroy(d->vcpu[i]);
     arch_domain_destroy(d);
+    evtchn_destroy(d);
     xfree(d->vcpu);
     if ( hardware_domain == d )
         hardware_domain = NULL;

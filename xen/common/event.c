@@ -3,10 +3,9 @@
  * Event delivery to vCPUs: the upcall flags in vcpu_info, and waking a
  * blocked vCPU.
  *
- * Event channels (ports, the 2-level pending and mask bitmaps, VIRQ
- * bindings) are the next milestone; until they exist, a timer event
- * only wakes its vCPU, with no VIRQ_TIMER for the guest to see.
+ * The ports themselves are xen/common/event_channel.c.
  */
+#include <xen/event.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 
@@ -26,5 +25,5 @@ void vcpu_unblock(struct vcpu *v)
 
 void send_timer_event(struct vcpu *v)
 {
-    vcpu_unblock(v);
+    send_guest_vcpu_virq(v, VIRQ_TIMER);
 }

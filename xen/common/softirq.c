@@ -42,6 +42,11 @@ void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
     apic_send_icr(x86_cpu_to_apicid[cpu], APIC_DM_FIXED | EVENT_CHECK_VECTOR);
 }
 
+void smp_send_event_check_cpu(unsigned int cpu)
+{
+    apic_send_icr(x86_cpu_to_apicid[cpu], APIC_DM_FIXED | EVENT_CHECK_VECTOR);
+}
+
 void cpumask_raise_softirq(const cpumask_t *mask, unsigned int nr)
 {
     unsigned int cpu;

@@ -22,6 +22,7 @@
 #include <xen/string.h>
 #include <xen/xmalloc.h>
 #include <asm/desc.h>
+#include <asm/dom0_build.h>
 #include <asm/i387.h>
 #include <asm/page-owner.h>
 #include <asm/pg2virt.h>
@@ -158,6 +159,9 @@ int arch_vcpu_create(struct vcpu *v)
     v->arch.guest_table = INVALID_MFN;
     v->arch.guest_table_user = INVALID_MFN;
     v->arch.flags = TF_kernel_mode;
+    /* What a PV kernel sees: the host's CR4 without XSAVE until it asks. */
+    v->arch.guest_cr4 = read_cr4() & ~X86_CR4_OSXSAVE;
+    v->arch.xcr0 = xcr0_host;
     v->arch.trap_ctxt = xzalloc_array(struct pv_trap, X86_NR_VECTORS);
     if ( !v->arch.trap_ctxt || vcpu_fpu_init(v) || vcpu_gdt_init(v) )
     {
@@ -243,8 +247,11 @@ static void load_pv_state(struct vcpu *v, unsigned int cpu)
         wrmsr(MSR_GS_BASE, a->gs_base_user);
         wrmsr(MSR_SHADOW_GS_BASE, a->gs_base_kernel);
     }
+    if ( v->arch.xcr0 && v->arch.xcr0 != xgetbv(0) )
+        xsetbv(0, v->arch.xcr0);
     fpu_restore(v);
     load_debug_registers(v);
+    pv_update_vcpu_time(v);
     memcpy(guest_cpu_user_regs(), &a->user_regs, sizeof(a->user_regs));
 }
 

@@ -145,6 +145,8 @@ void __noreturn idle_loop(void)
 {
     unsigned int cpu = smp_processor_id();
 
+    /* A context switch to the idle vCPU arrives here with them off. */
+    local_irq_enable();
     for ( ;; )
     {
         do_softirq();

@@ -9,6 +9,7 @@
 #include <xen/sched.h>
 #include <xen/softirq.h>
 #include <asm/guest_access.h>
+#include <asm/pv.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 
@@ -89,6 +90,9 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 
     switch ( cmd )
     {
+    case VCPUOP_initialise:
+        return pv_vcpu_initialise(v, arg);
+
     case VCPUOP_is_up:
         return !test_bit(_VPF_down, &v->pause_flags);
 

@@ -36,6 +36,7 @@ long do_mmu_update(unsigned long ureqs, unsigned long count,
                    unsigned long pdone, unsigned long foreigndom);
 long do_mmuext_op(unsigned long uops, unsigned long count,
                   unsigned long pdone, unsigned long foreigndom);
+long do_event_channel_op(unsigned long cmd, unsigned long arg);
 long do_set_gdt(unsigned long frame_list, unsigned long entries);
 long do_update_descriptor(unsigned long maddr, unsigned long desc);
 long do_update_va_mapping(unsigned long va, unsigned long val,

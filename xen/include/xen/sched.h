@@ -60,6 +60,14 @@ enum vcpu_runstate {
     RUNSTATE_offline,
 };
 
+/* One event channel (xen/common/event_channel.c). */
+enum evtchn_state { ECS_FREE, ECS_VIRQ, ECS_IPI };
+struct evtchn {
+    uint8_t state;               /* enum evtchn_state */
+    uint8_t virq;                /* ECS_VIRQ: which */
+    uint32_t notify_vcpu;        /* the vCPU it is delivered to */
+};
+
 struct vcpu {
     unsigned int vcpu_id;
     unsigned int processor;      /* CPU it runs on, or will next */
@@ -79,6 +87,8 @@ struct vcpu {
     enum vcpu_runstate runstate;
     s_time_t runstate_entry;     /* NOW() when it entered runstate */
     uint64_t runstate_time[4];   /* ns spent in each state, up to entry */
+
+    uint32_t virq_to_evtchn[NR_VIRQS]; /* 0: not bound */
 
     struct timer singleshot_timer; /* vcpu_op set_singleshot_timer */
     struct timer poll_timer;       /* sched_op poll's timeout */
@@ -113,6 +123,10 @@ struct domain {
     unsigned long max_pages;
 
     struct shared_info *shared_info; /* a xenheap page shared with it */
+
+    struct evtchn *evtchn;       /* max_evtchns ports */
+    unsigned int max_evtchns;
+    spinlock_t event_lock;       /* port allocation and binding */
 
     spinlock_t shutdown_lock;
     struct arch_domain arch;

@@ -32,6 +32,9 @@ void cpu_raise_softirq(unsigned int cpu, unsigned int nr);
 void cpumask_raise_softirq(const cpumask_t *mask, unsigned int nr);
 
 /* Runs this CPU's pending softirqs; interrupts must be enabled. */
+/* An interrupt that makes cpu pass its exit path (pending guest events). */
+void smp_send_event_check_cpu(unsigned int cpu);
+
 void do_softirq(void);
 
 bool softirq_pending(unsigned int cpu);

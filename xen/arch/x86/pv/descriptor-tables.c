@@ -12,8 +12,11 @@
  *
  * What a descriptor may be (checked on the way in, so the CPU can load
  * any of them): a code or data segment, whose DPL is raised to 3 (the
- * guest kernel runs in ring 3, as Xen does for 64-bit PV), or anything
- * not present. System descriptors (TSS, LDT, gates) are refused.
+ * guest kernel runs in ring 3, as Xen does for 64-bit PV); a call gate
+ * to a guest code selector, kept with DPL 0 so that using it faults
+ * (as in Xen, where the gate is then emulated); anything not present.
+ * Other system descriptors (TSS, LDT, interrupt and trap gates) and
+ * gates into the hypervisor's selectors are refused.
  */
 #include <xen/domain_page.h>
 #include <xen/errno.h>
@@ -29,15 +32,31 @@
 #define DESC_P   (1UL << 47)
 #define DESC_S   (1UL << 44)
 #define DESC_DPL (3UL << 45)
+#define DESC_TYPE(d)      (((d) >> 40) & 0xf)
+#define DESC_CALL_GATE64  0xc
+#define GATE_SELECTOR(d)  (((d) >> 16) & 0xffff)
+
+/* A selector naming guest code: the guest's own, or the flat ring-3 one. */
+static bool guest_code_selector(unsigned int sel)
+{
+    return sel < FIRST_RESERVED_GDT_BYTE ||
+           (sel | 3) == FLAT_RING3_CS64 || (sel | 3) == FLAT_RING3_CS32;
+}
 
 /* The descriptor a guest may have in place of d, or false if none. */
 bool pv_check_descriptor(uint64_t *d)
 {
     if ( !(*d & DESC_P) )
         return true;
-    if ( !(*d & DESC_S) )
+    if ( *d & DESC_S )
+    {
+        *d |= DESC_DPL;
+        return true;
+    }
+    if ( DESC_TYPE(*d) != DESC_CALL_GATE64 ||
+         !guest_code_selector(GATE_SELECTOR(*d)) )
         return false;
-    *d |= DESC_DPL;
+    *d &= ~DESC_DPL;
 
     return true;
 }

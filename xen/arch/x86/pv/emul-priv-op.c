@@ -17,14 +17,19 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/string.h>
+#include <xen/time.h>
 #include <asm/guest_access.h>
+#include <asm/i387.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/traps.h>
 
+#define MSR_TSC          0x00000010U
 #define MSR_APIC_BASE    0x0000001bU
 #define MSR_MISC_ENABLE  0x000001a0U
+#define MISC_ENABLE_BTS_UNAVAIL  (1UL << 11)
+#define MISC_ENABLE_PEBS_UNAVAIL (1UL << 12)
 
 /* CPUID 1 ECX/EDX, 7.0 EBX/ECX, 0x80000001 ECX/EDX bits hidden from PV. */
 #define C1_ECX_HIDE ((1U << 5) | (1U << 17) | (1U << 21) | (1U << 24))
@@ -108,9 +113,15 @@ static bool read_msr(const struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_EFER:
         *val = rdmsr(MSR_EFER);
         return true;
+    case MSR_TSC:
+        *val = rdtsc_ordered();
+        return true;
     case MSR_APIC_BASE:
-    case MSR_MISC_ENABLE:
         *val = rdmsr(msr);
+        return true;
+    case MSR_MISC_ENABLE:
+        /* Branch trace and PEBS are not for PV guests: unavailable. */
+        *val = rdmsr(msr) | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL;
         return true;
     case MSR_PAT:
         *val = PV_PAT;
@@ -161,10 +172,59 @@ static unsigned long guest_cr(const struct vcpu *v, unsigned int cr)
     case 3:
         return mfn_to_maddr(pv_active_root(v));
     case 4:
-        return read_cr4();
+        return v->arch.guest_cr4;
     default:
         return 0;
     }
+}
+
+/*
+ * CR4 bits a PV kernel may flip in its own view: whether it uses XSAVE
+ * (the hardware keeps OSXSAVE on for every guest), and the timestamp /
+ * debug-extension bits it may think it controls. Anything else must
+ * stay as it reads.
+ */
+#define CR4_GUEST_BITS (X86_CR4_OSXSAVE | (1UL << 2) /* TSD */ | \
+                        (1UL << 3) /* DE */)
+
+static bool write_guest_cr(struct vcpu *v, unsigned int cr, unsigned long val)
+{
+    switch ( cr )
+    {
+    case 0:
+        /* Only TS is the guest's (fpu_taskswitch by another name). */
+        if ( (val ^ guest_cr(v, 0)) & ~X86_CR0_TS )
+            return false;
+        v->arch.fpu_ts = val & X86_CR0_TS;
+        if ( v->arch.fpu_ts )
+            write_cr0(read_cr0() | X86_CR0_TS);
+        else
+            clts();
+        return true;
+    case 4:
+        if ( (val ^ v->arch.guest_cr4) & ~CR4_GUEST_BITS )
+            return false;
+        if ( (val & X86_CR4_OSXSAVE) && !xcr0_host )
+            return false;
+        v->arch.guest_cr4 = val;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* XSETBV of XCR0: x87 always, AVX only with SSE, nothing the host lacks. */
+static bool emulate_xsetbv(struct vcpu *v, const struct cpu_user_regs *regs)
+{
+    uint64_t val = ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax;
+
+    if ( (uint32_t)regs->rcx != 0 || !(v->arch.guest_cr4 & X86_CR4_OSXSAVE) ||
+         !(val & 1) || (val & ~xcr0_host) || ((val & 4) && !(val & 2)) )
+        return false;
+    v->arch.xcr0 = val;
+    xsetbv(0, val);
+
+    return true;
 }
 
 /* The ports the hypervisor keeps for itself: its serial line. */
@@ -282,6 +342,23 @@ static unsigned int emulate_one(struct cpu_user_regs *regs, const uint8_t *p,
         regs->rax = (uint32_t)val;
         regs->rdx = val >> 32;
         return i + 2;
+    case 0x01: /* xsetbv is 0f 01 d1 */
+        if ( len < i + 3 || p[i + 2] != 0xd1 || !emulate_xsetbv(v, regs) )
+            return 0;
+        return i + 3;
+    case 0x22: /* mov %reg, %crN */
+    {
+        unsigned int modrm;
+
+        if ( len < i + 3 )
+            return 0;
+        modrm = p[i + 2];
+        if ( (modrm >> 6) != 3 ||
+             !write_guest_cr(v, ((modrm >> 3) & 7) | ((rex & 4) << 1),
+                             *gpr(regs, (modrm & 7) | ((rex & 1) << 3))) )
+            return 0;
+        return i + 3;
+    }
     case 0x20: /* mov %crN, %reg */
     {
         unsigned int modrm;

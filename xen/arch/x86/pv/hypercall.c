@@ -39,6 +39,7 @@ static const hypercall_fn_t hypercall_table[] = {
     HC(mmuext_op, do_mmuext_op),
     HC(sched_op, do_sched_op),
     HC(callback_op, do_callback_op),
+    HC(event_channel_op, do_event_channel_op),
     HC(physdev_op, do_physdev_op),
 };
 

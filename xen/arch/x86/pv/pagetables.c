@@ -11,6 +11,10 @@
 
 void pv_vcpu_release_tables(struct vcpu *v)
 {
+    /*
+     * The domain is dying and its pages go back whole
+     * (release_domain_pages() clears every count): forget the roots.
+     */
     v->arch.guest_table = INVALID_MFN;
     v->arch.guest_table_user = INVALID_MFN;
 }

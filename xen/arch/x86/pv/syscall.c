@@ -60,6 +60,7 @@ static void bounce_to_syscall_callback(struct cpu_user_regs *regs)
     tb->eip = v->arch.syscall_callback_eip;
     tb->flags = v->arch.syscall_disables_events ? TBF_INTERRUPT : 0;
     tb->error_code = 0;
+    tb->pending = true;
     regs->rflags &= ~X86_EFLAGS_DF;
 }
 

@@ -84,6 +84,8 @@ struct arch_vcpu {
 
     unsigned long debugreg[8];
     bool fpu_ts;                 /* the guest's virtual CR0.TS */
+    unsigned long guest_cr4;     /* the CR4 the guest sees */
+    uint64_t xcr0;               /* the guest's XCR0 (0: the host's) */
     void *xsave_area;            /* FPU/SSE/AVX state (xsave or fxsave) */
     unsigned int iopl;           /* virtual IOPL (physdev_op set_iopl) */
 

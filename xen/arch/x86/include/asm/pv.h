@@ -65,6 +65,9 @@ void pv_release_gdt(struct vcpu *v);
 /* The zeroed frame unused guest GDT pages map. */
 mfn_t pv_zero_mfn(void);
 
+/* VCPUOP_initialise (pv/vcpu-init.c): v must be down and new. */
+long pv_vcpu_initialise(struct vcpu *v, unsigned long arg);
+
 /* Drops the vCPU's references to its page tables (domain death). */
 void pv_vcpu_release_tables(struct vcpu *v);
 
