@@ -9,6 +9,7 @@
  */
 #include <asm/acpi.h>
 #include <asm/io_apic.h>
+#include <xen/errno.h>
 #include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/selftest.h>
@@ -145,6 +146,49 @@ void __init io_apic_init(void)
             printk(XENLOG_WARNING "IO-APIC %u: its ID register says %u, "
                    "the MADT %u\n", nr_io_apics - 1, id, a->id);
     }
+}
+
+/*
+ * ISA IRQs reach the IO-APICs as GSIs: the same number, edge-triggered,
+ * active high, unless the MADT has an interrupt source override for it.
+ * An override's polarity and trigger fields of 0 mean "as the bus
+ * defines", which for ISA is again high and edge.
+ */
+int io_apic_route_isa_irq(unsigned int isa_irq, uint8_t vector,
+                          uint32_t dest_apic_id)
+{
+    unsigned int gsi = isa_irq, i;
+    uint16_t flags = 0;
+    uint64_t rte;
+
+    /* Without interrupt remapping an entry names an 8-bit APIC ID. */
+    if ( dest_apic_id > 0xff )
+        return -ERANGE;
+
+    for ( i = 0; i < acpi_madt.nr_overrides; i++ )
+        if ( acpi_madt.overrides[i].bus == 0 &&
+             acpi_madt.overrides[i].source == isa_irq )
+        {
+            gsi = acpi_madt.overrides[i].gsi;
+            flags = acpi_madt.overrides[i].flags;
+            break;
+        }
+
+    for ( i = 0; i < nr_io_apics; i++ )
+        if ( gsi >= io_apics[i].gsi_base &&
+             gsi - io_apics[i].gsi_base < io_apics[i].nr_pins )
+            break;
+    if ( i == nr_io_apics )
+        return -ENOENT;
+
+    rte = vector | ((uint64_t)dest_apic_id << IO_APIC_RTE_DEST_SHIFT);
+    if ( (flags & ACPI_MADT_POLARITY_MASK) == ACPI_MADT_POLARITY_LOW )
+        rte |= IO_APIC_RTE_ACTIVE_LOW;
+    if ( (flags & ACPI_MADT_TRIGGER_MASK) == ACPI_MADT_TRIGGER_LEVEL )
+        rte |= IO_APIC_RTE_LEVEL;
+    io_apic_write_rte(i, gsi - io_apics[i].gsi_base, rte);
+
+    return gsi;
 }
 
 /* ---- self-test ---------------------------------------------------------- */

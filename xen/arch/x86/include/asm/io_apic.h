@@ -30,6 +30,7 @@
 /* Redirection table entry bits, as one 64-bit value (low dword first). */
 #define IO_APIC_RTE_VECTOR    0x000000ffUL
 #define IO_APIC_RTE_DELIVERY_STATUS (1UL << 12)  /* read-only */
+#define IO_APIC_RTE_ACTIVE_LOW (1UL << 13)
 #define IO_APIC_RTE_REMOTE_IRR (1UL << 14)       /* read-only */
 #define IO_APIC_RTE_LEVEL     (1UL << 15)
 #define IO_APIC_RTE_MASKED    (1UL << 16)
@@ -68,5 +69,15 @@ uint64_t io_apic_read_rte(unsigned int apic, unsigned int pin);
  * low half first, then the high half, then the low half as given.
  */
 void io_apic_write_rte(unsigned int apic, unsigned int pin, uint64_t rte);
+
+/*
+ * Routes ISA IRQ isa_irq (through the MADT's interrupt source override
+ * for it, if any) to vector on the CPU with APIC ID dest_apic_id: fixed
+ * delivery, physical destination, unmasked. Returns the GSI used, or
+ * -ENOENT if no IO-APIC has that GSI, -ERANGE if the APIC ID does not
+ * fit an entry. Boot time; the vector's handler must be set first.
+ */
+int io_apic_route_isa_irq(unsigned int isa_irq, uint8_t vector,
+                          uint32_t dest_apic_id);
 
 #endif /* ASM_X86_IO_APIC_H */
