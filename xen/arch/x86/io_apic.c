@@ -187,6 +187,7 @@ int io_apic_route_isa_irq(unsigned int isa_irq, uint8_t vector,
     if ( (flags & ACPI_MADT_TRIGGER_MASK) == ACPI_MADT_TRIGGER_LEVEL )
         rte |= IO_APIC_RTE_LEVEL;
     io_apic_write_rte(i, gsi - io_apics[i].gsi_base, rte);
+    set_bit(gsi - io_apics[i].gsi_base, io_apics[i].routed);
 
     return gsi;
 }
@@ -218,9 +219,11 @@ static const char *selftest_io_apic(void)
          * Reset leaves every pin masked anyway, so also prove that entries
          * are really written: a masked entry with a vector and destination
          * must read back as written. It stays masked throughout, so
-         * nothing can be delivered, and the old entry is put back.
+         * nothing can be delivered, and the old entry is put back. A pin
+         * in use is left alone: masking it could lose an edge.
          */
-        pin = a->nr_pins - 1;
+        for ( pin = a->nr_pins - 1; pin && test_bit(pin, a->routed); pin-- )
+            continue;
         old = io_apic_read_rte(i, pin);
         probe = IO_APIC_RTE_MASKED | IO_APIC_RTE_LEVEL | 0x5a |
                 (0xa5UL << IO_APIC_RTE_DEST_SHIFT);
@@ -234,6 +237,13 @@ static const char *selftest_io_apic(void)
         for ( pin = 0; pin < a->nr_pins; pin++ )
         {
             rte = io_apic_read_rte(i, pin);
+            if ( test_bit(pin, a->routed) )
+            {
+                if ( rte & IO_APIC_RTE_MASKED )
+                    return selftest_fail("IO-APIC %u pin %u: routed, yet "
+                                         "entry %#lx is masked", i, pin, rte);
+                continue;
+            }
             if ( !(rte & IO_APIC_RTE_MASKED) )
                 return selftest_fail("IO-APIC %u pin %u: entry %#lx is not "
                                      "masked", i, pin, rte);

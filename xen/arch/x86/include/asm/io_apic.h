@@ -14,6 +14,7 @@
  */
 
 #include <asm/acpi.h>
+#include <xen/bitops.h>
 #include <xen/types.h>
 
 #define IO_APIC_REGSEL        0x00
@@ -44,6 +45,8 @@ struct io_apic {
     unsigned int gsi_base;      /* GSI of pin 0 */
     unsigned int nr_pins;
     unsigned int version;       /* bits 7:0 of the version register */
+    /* Pins io_apic_route_isa_irq() unmasked; every other stays masked. */
+    unsigned long routed[BITS_TO_LONGS(256)];
 };
 
 extern struct io_apic io_apics[MADT_MAX_IO_APICS];
