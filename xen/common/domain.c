@@ -179,6 +179,16 @@ struct domain *get_domain_by_id(domid_t id)
     return d;
 }
 
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
+{
+    struct domain *d;
+
+    spin_lock(&domlist_lock);
+    for ( d = domain_list; d; d = d->next_in_list )
+        fn(d, arg);
+    spin_unlock(&domlist_lock);
+}
+
 /*
  * A dying domain takes no new references (the count can only fall to
  * 0 from then on); everyone else gets one unless the count is 0.

@@ -6,6 +6,10 @@ reset under -no-reboot), until an awaited line appears (then QEMU is
 killed: used for boots that are meant to stay up), or until the timeout,
 which is a failure the caller sees. QEMU's own stderr and exit status are
 kept, so that a failure can say why QEMU stopped.
+
+A boot can also type on the serial console: each (text, data) pair of
+send= waits for its text to appear, then writes data to QEMU's standard
+input, which -serial stdio feeds to COM1.
 """
 
 import hashlib
@@ -119,8 +123,14 @@ def make_iso(workdir, cmdline, modules=(), xen_gz=XEN_GZ, grub_before=""):
 
 
 def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
-         until=None, icount=False):
-    """Boots iso; see the module docstring for when it stops."""
+         until=None, icount=False, send=()):
+    """Boots iso; see the module docstring for when it stops.
+
+    send: (text, data) pairs, taken in order. Each waits for text in the
+    output after the point where the previous pair's text was found (so
+    the same line can be awaited twice), then writes data (str or bytes)
+    to the serial input. until, if given, counts only once every pair has
+    been sent, and likewise only after the last pair's text."""
     argv = ["sh", os.path.join(SCRIPTS, "run-qemu.sh"), "--iso", iso,
             "--batch", "--firmware", firmware, "--mem", str(mem),
             "--smp", str(smp)]
@@ -132,10 +142,13 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
     # A file, not a pipe: nobody reads stderr while the boot runs, and a
     # full pipe would stall QEMU.
     err = tempfile.TemporaryFile()
+    steps = list(send)
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err,
+                            stdin=subprocess.PIPE if steps else None,
                             start_new_session=True)
     chunks = []
     exited = timed_out = False
+    seen = 0    # output before this offset has answered an earlier step
     try:
         while True:
             left = start + timeout - time.monotonic()
@@ -150,13 +163,32 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
                     exited = True
                     break
                 chunks.append(data)
-                if until and until in b"".join(chunks).decode(
-                        "utf-8", "replace"):
+                # QEMU's serial output has \r\n line ends; texts use \n.
+                text = b"".join(chunks).decode("utf-8", "replace").replace(
+                    "\r", "")
+                while steps:
+                    at = text.find(steps[0][0], seen)
+                    if at < 0:
+                        break
+                    seen = at + len(steps[0][0])
+                    data = steps.pop(0)[1]
+                    try:
+                        proc.stdin.write(data.encode()
+                                         if isinstance(data, str) else data)
+                        proc.stdin.flush()
+                    except BrokenPipeError:
+                        pass    # QEMU is gone: the next read says so
+                if until and not steps and until in text[seen:]:
                     break
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, 9)
             proc.wait()
+        if proc.stdin:
+            try:
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
         err.close()

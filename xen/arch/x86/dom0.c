@@ -39,8 +39,16 @@ void __init create_dom0(void)
     unsigned int i, n = dom0_vcpu_count(), nr_cpus;
     struct domain *d;
 
+    /*
+     * Nothing to run, but the CPUs idle (halted between interrupts) rather
+     * than stop for good: the console's debug keys still answer.
+     */
     if ( !boot_info.nr_modules )
-        no_dom0("No dom0 kernel (the first multiboot2 module)");
+    {
+        printk(XENLOG_ERR "No dom0 kernel (the first multiboot2 module): no "
+               "dom0 to run; halting\n");
+        return;
+    }
 
     d = domain_create(0, n, true);
     if ( !d )

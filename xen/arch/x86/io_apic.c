@@ -9,6 +9,7 @@
  */
 #include <asm/acpi.h>
 #include <asm/io_apic.h>
+#include <xen/errno.h>
 #include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/selftest.h>
@@ -147,6 +148,50 @@ void __init io_apic_init(void)
     }
 }
 
+/*
+ * ISA IRQs reach the IO-APICs as GSIs: the same number, edge-triggered,
+ * active high, unless the MADT has an interrupt source override for it.
+ * An override's polarity and trigger fields of 0 mean "as the bus
+ * defines", which for ISA is again high and edge.
+ */
+int io_apic_route_isa_irq(unsigned int isa_irq, uint8_t vector,
+                          uint32_t dest_apic_id)
+{
+    unsigned int gsi = isa_irq, i;
+    uint16_t flags = 0;
+    uint64_t rte;
+
+    /* Without interrupt remapping an entry names an 8-bit APIC ID. */
+    if ( dest_apic_id > 0xff )
+        return -ERANGE;
+
+    for ( i = 0; i < acpi_madt.nr_overrides; i++ )
+        if ( acpi_madt.overrides[i].bus == 0 &&
+             acpi_madt.overrides[i].source == isa_irq )
+        {
+            gsi = acpi_madt.overrides[i].gsi;
+            flags = acpi_madt.overrides[i].flags;
+            break;
+        }
+
+    for ( i = 0; i < nr_io_apics; i++ )
+        if ( gsi >= io_apics[i].gsi_base &&
+             gsi - io_apics[i].gsi_base < io_apics[i].nr_pins )
+            break;
+    if ( i == nr_io_apics )
+        return -ENOENT;
+
+    rte = vector | ((uint64_t)dest_apic_id << IO_APIC_RTE_DEST_SHIFT);
+    if ( (flags & ACPI_MADT_POLARITY_MASK) == ACPI_MADT_POLARITY_LOW )
+        rte |= IO_APIC_RTE_ACTIVE_LOW;
+    if ( (flags & ACPI_MADT_TRIGGER_MASK) == ACPI_MADT_TRIGGER_LEVEL )
+        rte |= IO_APIC_RTE_LEVEL;
+    io_apic_write_rte(i, gsi - io_apics[i].gsi_base, rte);
+    set_bit(gsi - io_apics[i].gsi_base, io_apics[i].routed);
+
+    return gsi;
+}
+
 /* ---- self-test ---------------------------------------------------------- */
 
 /* Bits of an entry that hardware sets by itself. */
@@ -174,9 +219,11 @@ static const char *selftest_io_apic(void)
          * Reset leaves every pin masked anyway, so also prove that entries
          * are really written: a masked entry with a vector and destination
          * must read back as written. It stays masked throughout, so
-         * nothing can be delivered, and the old entry is put back.
+         * nothing can be delivered, and the old entry is put back. A pin
+         * in use is left alone: masking it could lose an edge.
          */
-        pin = a->nr_pins - 1;
+        for ( pin = a->nr_pins - 1; pin && test_bit(pin, a->routed); pin-- )
+            continue;
         old = io_apic_read_rte(i, pin);
         probe = IO_APIC_RTE_MASKED | IO_APIC_RTE_LEVEL | 0x5a |
                 (0xa5UL << IO_APIC_RTE_DEST_SHIFT);
@@ -190,6 +237,13 @@ static const char *selftest_io_apic(void)
         for ( pin = 0; pin < a->nr_pins; pin++ )
         {
             rte = io_apic_read_rte(i, pin);
+            if ( test_bit(pin, a->routed) )
+            {
+                if ( rte & IO_APIC_RTE_MASKED )
+                    return selftest_fail("IO-APIC %u pin %u: routed, yet "
+                                         "entry %#lx is masked", i, pin, rte);
+                continue;
+            }
             if ( !(rte & IO_APIC_RTE_MASKED) )
                 return selftest_fail("IO-APIC %u pin %u: entry %#lx is not "
                                      "masked", i, pin, rte);

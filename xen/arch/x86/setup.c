@@ -25,6 +25,7 @@
 #include <xen/console.h>
 #include <xen/domain_page.h>
 #include <xen/init.h>
+#include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/param.h>
 #include <xen/percpu.h>
@@ -149,6 +150,8 @@ void __init __start_xen(paddr_t mbi_pa)
     apic_timer_init_cpu();
     timer_init();
     smp_intr_init();
+    keyhandler_init();
+    console_init_postirq();
     smp_boot_cpus();
     /* From here on this CPU takes IPIs like the others. */
     local_irq_enable();
@@ -160,6 +163,7 @@ void __init __start_xen(paddr_t mbi_pa)
         machine_power_off();
 
     create_dom0();
+    console_endboot();
     /* The boot stack's work is done: from here this CPU schedules. */
     sched_cpu_ready();
     idle_loop();

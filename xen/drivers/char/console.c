@@ -7,7 +7,11 @@
  * line starts with "(XEN) ". A message may start with a XENLOG_* prefix;
  * messages above the "loglvl=" threshold are dropped.
  *
- * Boot CPU only for now: no lock yet (SMP adds one).
+ * Input (the second half of this file): bytes from the UARTs go either
+ * to dom0, through a ring that CONSOLEIO_read empties, or to the
+ * hypervisor's debug keys, queued for KEYPRESS_SOFTIRQ on CPU0; the
+ * switch character typed three times in a row toggles between the two.
+ * docs/designs/console.md has the whole path.
  */
 #include <asm/acpi.h>
 #include <xen/console.h>
@@ -19,15 +23,23 @@
 #include <xen/serial.h>
 #include <xen/string.h>
 #include <xen/hypercall.h>
+#include <xen/init.h>
+#include <xen/keyhandler.h>
 #include <xen/sched.h>
+#include <xen/softirq.h>
 #include <asm/guest_access.h>
 #include <public/xen.h>
+
+#include "console-input.h"
 
 #define CONRING_SIZE (1U << 16)
 
 /* Everything printed; conring_prod counts bytes ever written. */
 static char conring[CONRING_SIZE];
 static size_t conring_prod;
+
+/* Guest bytes are copied in and out through a buffer of this size. */
+#define GUEST_WRITE_CHUNK 128
 
 /* Devices chosen by "console=": bit n = serial handle n. */
 static unsigned int console_serial_mask = 1U << SERHND_COM1;
@@ -275,12 +287,170 @@ void panic(const char *fmt, ...)
     machine_restart();
 }
 
+/* ---- input ------------------------------------------------------------ */
+
+/*
+ * conswitch=<letter>[x]: Ctrl-<letter> three times switches input; a
+ * trailing x keeps input with the hypervisor at the end of boot rather
+ * than handing it to dom0.
+ */
+static char conswitch_letter = 'a';
+static bool conswitch_keep_xen;
+
+static int parse_conswitch(const char *s)
+{
+    if ( s[0] < 'a' || s[0] > 'z' || (s[1] && strcmp(s + 1, "x")) )
+        return -EINVAL;
+    conswitch_letter = s[0];
+    conswitch_keep_xen = s[1] == 'x';
+    return 0;
+}
+custom_param("conswitch", parse_conswitch);
+
+/*
+ * Everything below rx_lock is touched from CPU0's UART interrupt, the
+ * poll timers, KEYPRESS_SOFTIRQ and CONSOLEIO_read on any CPU: take it
+ * with interrupts off, and keep it short. It nests outside console_lock
+ * (a switch prints a line), never inside it.
+ */
+static DEFINE_SPINLOCK(rx_lock);
+static bool input_to_dom0;               /* else to the debug keys */
+static struct conswitch conswitch;       /* code set by console_init_postirq() */
+static struct input_ring dom0_ring;      /* for CONSOLEIO_read */
+static struct input_ring key_ring;       /* for KEYPRESS_SOFTIRQ */
+
+/* Serialises readers, so a byte is copied out exactly once. */
+static DEFINE_SPINLOCK(console_read_lock);
+
+static void print_input_target(void)
+{
+    printk("*** Serial input to %s (type 'CTRL-%c' three times to switch "
+           "input)\n", input_to_dom0 ? "DOM0" : "Xen", conswitch_letter);
+}
+
+/* rx_lock held. Without a dom0 there is only the hypervisor to go to. */
+static void switch_input(void)
+{
+    input_to_dom0 = !input_to_dom0 && hardware_domain;
+    print_input_target();
+}
+
+void console_input_notify(void)
+{
+    /*
+     * Event channels will raise VIRQ_CONSOLE to dom0 here, so that its
+     * console driver comes to read; until then dom0 has to poll.
+     */
+}
+
+static void console_rx_char(char c)
+{
+    char out[CONSWITCH_RUN];
+    bool toggle, to_dom0 = false, to_keys = false;
+    unsigned long flags;
+    unsigned int i, n;
+
+    spin_lock_irqsave(&rx_lock, flags);
+    n = conswitch_feed(&conswitch, c, out, &toggle);
+    if ( toggle )
+        switch_input();
+    /* dom0 may be gone since the switch: the keys take over. */
+    if ( input_to_dom0 && !hardware_domain )
+        input_to_dom0 = false;
+    for ( i = 0; i < n; i++ )
+    {
+        if ( input_to_dom0 )
+            to_dom0 |= input_ring_put(&dom0_ring, out[i]);
+        else
+            to_keys |= input_ring_put(&key_ring, out[i]);
+    }
+    spin_unlock_irqrestore(&rx_lock, flags);
+
+    if ( to_dom0 )
+        console_input_notify();
+    /* Never in the interrupt itself: a key may print for a long time. */
+    if ( to_keys )
+        cpu_raise_softirq(0, KEYPRESS_SOFTIRQ);
+}
+
+static void keypress_softirq(void)
+{
+    unsigned long flags;
+    bool got;
+    char c;
+
+    for ( ;; )
+    {
+        spin_lock_irqsave(&rx_lock, flags);
+        got = input_ring_get(&key_ring, &c);
+        spin_unlock_irqrestore(&rx_lock, flags);
+        if ( !got )
+            break;
+        handle_keypress(c);
+    }
+}
+
+void __init console_init_postirq(void)
+{
+    unsigned int h;
+
+    conswitch.code = conswitch_letter - 'a' + 1;
+    open_softirq(KEYPRESS_SOFTIRQ, keypress_softirq);
+    for ( h = 0; h < 2; h++ )
+        if ( console_serial_mask & (1U << h) )
+            ns16550_init_postirq(h, console_rx_char);
+}
+
+void __init console_endboot(void)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&rx_lock, flags);
+    input_to_dom0 = hardware_domain && !conswitch_keep_xen;
+    print_input_target();
+    spin_unlock_irqrestore(&rx_lock, flags);
+}
+
+/* Copies up to count waiting bytes to the guest; nothing waiting is 0. */
+static long console_read(unsigned long buffer, unsigned long count)
+{
+    char buf[GUEST_WRITE_CHUNK];
+    unsigned long done = 0, flags;
+    long rc = 0;
+
+    spin_lock(&console_read_lock);
+    while ( done < count )
+    {
+        unsigned int n;
+
+        spin_lock_irqsave(&rx_lock, flags);
+        n = input_ring_peek(&dom0_ring, buf, count - done < sizeof(buf)
+                                             ? count - done : sizeof(buf));
+        spin_unlock_irqrestore(&rx_lock, flags);
+        if ( !n )
+            break;
+        /* Bytes leave the ring only once the guest has them. */
+        if ( copy_to_guest_va(buffer + done, buf, n) )
+        {
+            rc = -EFAULT;
+            break;
+        }
+        spin_lock_irqsave(&rx_lock, flags);
+        input_ring_drop(&dom0_ring, n);
+        spin_unlock_irqrestore(&rx_lock, flags);
+        done += n;
+    }
+    spin_unlock(&console_read_lock);
+
+    /* What was copied before a fault is reported, not lost. */
+    return done ? (long)done : rc;
+}
+
 /*
  * console_io: dom0 writes to the serial line, unprefixed, as Xen does;
- * other domains get nothing (there are none yet). Reading returns no
- * characters: the serial driver has no input path yet.
+ * other domains get nothing (there are none yet). Reading takes what
+ * serial input is waiting for dom0.
  */
-#define GUEST_WRITE_CHUNK 128
 
 long do_console_io(unsigned long cmd, unsigned long count,
                    unsigned long buffer)
@@ -315,7 +485,7 @@ long do_console_io(unsigned long cmd, unsigned long count,
         return 0;
 
     case CONSOLEIO_read:
-        return 0;
+        return console_read(buffer, count);
 
     default:
         return -ENOSYS;

@@ -15,4 +15,32 @@ void console_init(void);
 /* Bytes printed so far, including lines filtered out by loglvl. */
 size_t console_bytes_written(void);
 
+/*
+ * Input. Bytes typed on the console's UARTs go to the debug keys
+ * (xen/common/keyhandler.c, run from KEYPRESS_SOFTIRQ on CPU0) or to
+ * dom0 (a ring read with CONSOLEIO_read); the switch character,
+ * Ctrl-<letter> ("conswitch=", default a) typed three times in a row,
+ * toggles between them and is swallowed. Input goes to the hypervisor
+ * during boot and always while there is no dom0.
+ */
+
+/*
+ * Starts input on the console's UARTs (interrupts or polling, see
+ * xen/serial.h) and the debug-key softirq. Boot CPU, once, after the
+ * IO-APICs, the local APIC and the timers, before interrupts are on.
+ */
+void console_init_postirq(void);
+
+/*
+ * End of boot: hands input to dom0 if there is one (and "conswitch="
+ * has no trailing x), and prints where input goes and how to switch.
+ */
+void console_endboot(void);
+
+/*
+ * Called whenever input is queued for dom0 (any context, no locks
+ * held). Event channels will raise VIRQ_CONSOLE from here.
+ */
+void console_input_notify(void);
+
 #endif /* XEN_CONSOLE_H */

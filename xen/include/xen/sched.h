@@ -170,6 +170,12 @@ void idle_domain_init(void);
 void idle_vcpu_init(unsigned int cpu);
 
 struct domain *get_domain_by_id(domid_t id); /* with a reference */
+/*
+ * Calls fn(d, arg) for every domain but the idle one, in list order,
+ * under the domain list lock: fn must not create or destroy domains.
+ * For the debug keys.
+ */
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 bool get_domain(struct domain *d);           /* false if it is dying */
 void put_domain(struct domain *d);
 

@@ -15,6 +15,7 @@
 enum {
     TIMER_SOFTIRQ,          /* expired timers (xen/common/timer.c) */
     CALL_IDLE_SOFTIRQ,      /* on_cpus_idle() work (arch/x86/smp.c) */
+    KEYPRESS_SOFTIRQ,       /* debug keys, CPU0 (drivers/char/console.c) */
     /* Last: it may switch to another vCPU and never return. */
     SCHEDULE_SOFTIRQ,       /* xen/common/sched/core.c */
     NR_SOFTIRQS

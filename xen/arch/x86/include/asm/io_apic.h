@@ -14,6 +14,7 @@
  */
 
 #include <asm/acpi.h>
+#include <xen/bitops.h>
 #include <xen/types.h>
 
 #define IO_APIC_REGSEL        0x00
@@ -30,6 +31,7 @@
 /* Redirection table entry bits, as one 64-bit value (low dword first). */
 #define IO_APIC_RTE_VECTOR    0x000000ffUL
 #define IO_APIC_RTE_DELIVERY_STATUS (1UL << 12)  /* read-only */
+#define IO_APIC_RTE_ACTIVE_LOW (1UL << 13)
 #define IO_APIC_RTE_REMOTE_IRR (1UL << 14)       /* read-only */
 #define IO_APIC_RTE_LEVEL     (1UL << 15)
 #define IO_APIC_RTE_MASKED    (1UL << 16)
@@ -43,6 +45,8 @@ struct io_apic {
     unsigned int gsi_base;      /* GSI of pin 0 */
     unsigned int nr_pins;
     unsigned int version;       /* bits 7:0 of the version register */
+    /* Pins io_apic_route_isa_irq() unmasked; every other stays masked. */
+    unsigned long routed[BITS_TO_LONGS(256)];
 };
 
 extern struct io_apic io_apics[MADT_MAX_IO_APICS];
@@ -68,5 +72,15 @@ uint64_t io_apic_read_rte(unsigned int apic, unsigned int pin);
  * low half first, then the high half, then the low half as given.
  */
 void io_apic_write_rte(unsigned int apic, unsigned int pin, uint64_t rte);
+
+/*
+ * Routes ISA IRQ isa_irq (through the MADT's interrupt source override
+ * for it, if any) to vector on the CPU with APIC ID dest_apic_id: fixed
+ * delivery, physical destination, unmasked. Returns the GSI used, or
+ * -ENOENT if no IO-APIC has that GSI, -ERANGE if the APIC ID does not
+ * fit an entry. Boot time; the vector's handler must be set first.
+ */
+int io_apic_route_isa_irq(unsigned int isa_irq, uint8_t vector,
+                          uint32_t dest_apic_id);
 
 #endif /* ASM_X86_IO_APIC_H */

@@ -13,6 +13,10 @@
  * IRQ 7 or 15 cannot be mistaken for an exception. */
 #define PIC_VECTOR_BASE          0x20    /* 0x20-0x2f */
 
+/* Device interrupts, below every IPI: the serial console's UARTs. */
+#define SERIAL_COM1_VECTOR       0x30    /* ns16550.c, through the IO-APIC */
+#define SERIAL_COM2_VECTOR       0x31
+
 #define SELFTEST_VECTOR          0xf1    /* INT n in the mapcache self-test */
 #define LOCAL_TIMER_VECTOR       0xf8    /* local APIC timer */
 #define CALL_FUNCTION_VECTOR     0xf9    /* on_selected_cpus() */
