@@ -154,3 +154,43 @@ def test_bad_dom0_image(workdir, kernels, image, line):
     assert b.has("(XEN) " + NO_DOM0), b
     assert not b.has("FATAL TRAP"), b
     assert not PVSUMMARY.search(b.output), b
+
+
+CTRL_A = "\x01"
+TO_XEN = ("(XEN) *** Serial input to Xen (type 'CTRL-a' three times to "
+          "switch input)")
+CENSUS = re.compile(r"^\(XEN\) mm-audit: RAM frames mapped by class: .* "
+                    r"mapcache=(\d+) .* guest=(\d+) shared=(\d+) .* "
+                    r"unexpected=(\d+)$", re.M)
+
+
+@pytest.mark.parametrize("fw", ["bios", "efi"])
+def test_census_while_dom0_idles(workdir, kernels, fw):
+    """dom0 has run every check and idles; the debug keys then show it,
+    and the mapping census finds none of its frames mapped at rest in the
+    hypervisor, no mapcache slot held, and only shared_info shared."""
+    iso = make_iso(workdir, "console=com1",
+                   modules=[(kernels("pvkernel"), "loop")])
+    b = boot(iso, firmware=fw, smp=2, timeout=240, send=[
+        ("pvtest: idle (loop)", CTRL_A * 3),
+        (TO_XEN, "m"),
+        (" unexpected=", "q"),
+        ("(XEN) Domain 0", "0"),
+        ("d0v0 state", "R"),
+    ])
+    assert b.exited and not b.timed_out, b
+    m = PVSUMMARY.search(b.output)
+    assert m and int(m.group(2)) == 0, b
+    census = CENSUS.findall(b.output)
+    assert len(census) == 1, b
+    mapcache, guest, shared, unexpected = map(int, census[0])
+    assert unexpected == 0, b
+    # The audit itself holds the slots it walks with; no guest frame.
+    assert guest == 0, b
+    assert shared == 1, b                   # dom0's shared_info
+    assert mapcache <= 4, b
+    assert re.search(r"^\(XEN\) Domain 0 \(privileged\): tot_pages \d+",
+                     b.output,
+                     re.M), b
+    assert b.has("(XEN) d0v0 state (kernel mode):"), b
+    assert not b.has("FATAL TRAP"), b

@@ -67,6 +67,7 @@
 #include <asm/m2p.h>
 #include <asm/mm-audit.h>
 #include <asm/page.h>
+#include <asm/page-owner.h>
 #include <asm/pg2virt.h>
 #include <asm/smp.h>
 #include <xen/domain_page.h>
@@ -295,6 +296,15 @@ static void visit_page(const struct walk *w, enum mm_audit_class c,
         w->a->ram[c]++;
     else
         w->a->nonram++;
+    /* Only an allocated page's owner field names an owner (see v.order). */
+    if ( ram && mfn_valid(mfn) &&
+         (mfn_to_page(mfn)->count_info & PGC_allocated) )
+    {
+        if ( mfn_to_page(mfn)->count_info & PGC_xen_heap )
+            w->a->shared++;
+        else
+            w->a->guest++;
+    }
     if ( r == MAR_NONE && ram && is_free(mfn) )
         r = MAR_FREE;
     if ( r != MAR_NONE )
@@ -463,7 +473,8 @@ void mm_audit_print(const struct mm_audit *a)
     printk("mm-audit: RAM frames mapped by class:");
     for ( i = 0; i < MA_NR; i++ )
         printk(" %s=%lu", class_names[i], a->ram[i]);
-    printk(" nonram=%lu tables=%lu roots=%u free-mapped=%lu unexpected=%lu\n",
+    printk(" guest=%lu shared=%lu nonram=%lu tables=%lu roots=%u "
+           "free-mapped=%lu unexpected=%lu\n", a->guest, a->shared,
            a->nonram, a->tables, a->roots, a->free_mapped, a->unexpected);
 
     for ( i = 0; i < a->named; i++ )

@@ -66,6 +66,12 @@ struct mm_audit_finding {
 struct mm_audit {
     unsigned long ram[MA_NR];    /* RAM pages mapped, by class */
     unsigned long nonram;        /* pages mapping anything else (MMIO...) */
+    /*
+     * Outside the direct map: mappings of frames a guest owns (its own
+     * memory), and of xenheap pages shared with a guest (shared_info).
+     */
+    unsigned long guest;
+    unsigned long shared;
     unsigned long tables;        /* page-table pages walked, roots included */
     unsigned int roots;          /* roots walked */
     unsigned long free_mapped;   /* findings of MAR_FREE */
