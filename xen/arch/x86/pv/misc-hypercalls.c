@@ -7,6 +7,7 @@
 #include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <asm/dom0_build.h>
 #include <asm/e820.h>
 #include <asm/guest_access.h>
 #include <asm/m2p.h>
@@ -36,11 +37,43 @@ long do_physdev_op(unsigned long cmd, unsigned long arg)
 
 long do_platform_op(unsigned long arg)
 {
+    struct xen_platform_op op;
+
     if ( !current->domain->is_privileged )
         return -EPERM;
+    if ( copy_from_guest_va(&op, arg, sizeof(op)) )
+        return -EFAULT;
+    if ( op.interface_version != XENPF_INTERFACE_VERSION )
+        return -EACCES;
 
-    /* settime and firmware info come with PV time (next milestone). */
-    return -ENOSYS;
+    switch ( op.cmd )
+    {
+    case XENPF_settime32:
+        pv_set_wallclock(op.u.settime32.secs, op.u.settime32.nsecs,
+                         op.u.settime32.system_time);
+        return 0;
+    case XENPF_settime64:
+        if ( op.u.settime64.mbz )
+            return -EINVAL;
+        pv_set_wallclock(op.u.settime64.secs, op.u.settime64.nsecs,
+                         op.u.settime64.system_time);
+        return 0;
+    case XENPF_firmware_info:
+        switch ( op.u.firmware_info.type )
+        {
+        case XEN_FW_DISK_INFO:
+        case XEN_FW_DISK_MBR_SIGNATURE:
+        case XEN_FW_VBEDDC_INFO:
+            /* The loader gave no EDD or DDC data: no such index. */
+            return -ESRCH;
+        case XEN_FW_EFI_INFO:
+            return -ENOSYS;
+        default:
+            return -EINVAL;
+        }
+    default:
+        return -ENOSYS;
+    }
 }
 
 long do_memory_op(unsigned long cmd, unsigned long arg)

@@ -103,13 +103,15 @@ static unsigned long rtc_seconds(void)
            min * 60UL + sec;
 }
 
-void pv_init_wallclock(struct domain *d)
+/* The wallclock at system time 0, in ns: from the RTC, or platform_op. */
+static uint64_t wallclock_base;
+
+static void write_wallclock(struct domain *d, uint64_t wc)
 {
     struct shared_info *s = d->shared_info;
-    uint64_t now_ns = NOW();
-    uint64_t wc = rtc_seconds() * 1000000000ULL - now_ns;
 
-    /* The wallclock at system time 0. */
+    if ( !s )
+        return;
     s->wc_version++;
     smp_wmb();
     s->wc_sec = (uint32_t)(wc / 1000000000ULL);
@@ -117,4 +119,22 @@ void pv_init_wallclock(struct domain *d)
     s->wc_nsec = wc % 1000000000ULL;
     smp_wmb();
     s->wc_version++;
+}
+
+void pv_init_wallclock(struct domain *d)
+{
+    if ( !wallclock_base )
+        wallclock_base = rtc_seconds() * 1000000000ULL - NOW();
+    write_wallclock(d, wallclock_base);
+}
+
+static void set_one(struct domain *d, void *arg)
+{
+    write_wallclock(d, *(const uint64_t *)arg);
+}
+
+void pv_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time)
+{
+    wallclock_base = secs * 1000000000ULL + nsecs - system_time;
+    domain_for_each(set_one, &wallclock_base);
 }

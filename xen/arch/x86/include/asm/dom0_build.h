@@ -23,5 +23,7 @@ void create_dom0(void);
 struct vcpu;
 void pv_update_vcpu_time(struct vcpu *v);
 void pv_init_wallclock(struct domain *d);
+/* platform_op settime: the wallclock at system time system_time. */
+void pv_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time);
 
 #endif /* ASM_X86_DOM0_BUILD_H */
