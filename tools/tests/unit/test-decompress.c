@@ -586,6 +586,46 @@ TEST(xz_checks_crc32_and_crc64)
     }
 }
 
+/* Reads the VLI at *p; returns its length in bytes. */
+static unsigned int vli_len(const uint8_t *p)
+{
+    unsigned int n = 1;
+
+    while ( *p++ & 0x80 )
+        n++;
+    return n;
+}
+
+TEST(xz_index_must_match_the_blocks)
+{
+    struct buf comp;
+    size_t index, isize;
+    uint8_t *rec;
+    uint32_t c;
+
+    make_data();
+    comp = run_tool("xz -z -c --check=crc32", d_text.p, d_text.len);
+    /* The footer's backward size locates the index; its one record. */
+    isize = ((size_t)(comp.p[comp.len - 8] | comp.p[comp.len - 7] << 8) + 1)
+            * 4;
+    index = comp.len - 12 - isize;
+    CHECK_EQU(comp.p[index], 0);
+    CHECK_EQU(comp.p[index + 1], 1);
+    rec = comp.p + index + 2;
+    /* One more uncompressed byte, the index CRC32 made right again. */
+    rec += vli_len(rec);
+    CHECK(rec[0] != 0x7f && rec[0] != 0xff);
+    rec[0]++;
+    c = ref_crc32(comp.p + index, isize - 4);
+    comp.p[index + isize - 4] = c;
+    comp.p[index + isize - 3] = c >> 8;
+    comp.p[index + isize - 2] = c >> 16;
+    comp.p[index + isize - 1] = c >> 24;
+    CHECK_EQ(run(COMP_XZ, comp.p, comp.len, d_text.len, NULL), -EINVAL);
+    CHECK_STR(why, "xz: index does not match the blocks");
+    free(comp.p);
+}
+
 /* ------------------------------------------------------------------------
  * lz4
  */
@@ -639,6 +679,34 @@ TEST(lz4_checks_its_checksums)
     comp = run_tool("lz4 -z -c --content-size", d_text.p, d_text.len);
     CHECK_EQ(run(COMP_LZ4, comp.p, comp.len, d_text.len - 1, NULL),
              -ENOSPC);
+    free(comp.p);
+}
+
+/*
+ * Blocks of a linked frame refer to the blocks before them; the same
+ * frame marked independent must be refused, not decoded.
+ */
+TEST(lz4_independent_blocks_stay_in_their_block)
+{
+    struct buf comp;
+    uint8_t *flg;
+
+    make_data();
+    comp = run_tool("lz4 -z -c -B4 -BD", d_text.p, d_text.len);
+    flg = comp.p + 4;
+    CHECK(!(*flg & 0x20));
+    *flg |= 0x20;
+    /* xxh32 of the descriptor is not at hand here: take it from lz4. */
+    {
+        struct buf indep = run_tool("lz4 -z -c -B4 -BI", d_text.p, 10);
+
+        CHECK_EQU(indep.p[4], *flg);
+        CHECK_EQU(indep.p[5], comp.p[5]);
+        comp.p[6] = indep.p[6];
+        free(indep.p);
+    }
+    CHECK_EQ(run(COMP_LZ4, comp.p, comp.len, d_text.len, NULL), -EINVAL);
+    CHECK_STR(why, "lz4: match offset out of range");
     free(comp.p);
 }
 
