@@ -633,13 +633,13 @@ TEST(xz_index_must_match_the_blocks)
 TEST(lz4_matches_the_tool)
 {
     static const char *const cmds[] = {
-        "lz4 -z -c -l -9",                  /* what Linux uses */
-        "lz4 -z -c -l -1",
-        "lz4 -z -c",
-        "lz4 -z -c -9 --content-size -BX",
-        "lz4 -z -c -B4 -BD",                /* linked 64 KiB blocks */
-        "lz4 -z -c -B4 -BI --no-frame-crc", /* independent */
-        "lz4 -z -c -B5 -BD -BX --content-size -12",
+        "lz4 -q -z -c -l -9",                  /* what Linux uses */
+        "lz4 -q -z -c -l -1",
+        "lz4 -q -z -c",
+        "lz4 -q -z -c -9 --content-size -BX",
+        "lz4 -q -z -c -B4 -BD",                /* linked 64 KiB blocks */
+        "lz4 -q -z -c -B4 -BI --no-frame-crc", /* independent */
+        "lz4 -q -z -c -B5 -BD -BX --content-size -12",
     };
     unsigned int i;
 
@@ -650,8 +650,8 @@ TEST(lz4_matches_the_tool)
         SMALL_SETS(LZ4)
 #undef LZ4
     }
-    roundtrip(COMP_LZ4, "lz4 -z -c -l -9", &d_big, "d_big");
-    roundtrip(COMP_LZ4, "lz4 -z -c -B4 -BD -BX", &d_big, "d_big");
+    roundtrip(COMP_LZ4, "lz4 -q -z -c -l -9", &d_big, "d_big");
+    roundtrip(COMP_LZ4, "lz4 -q -z -c -B4 -BD -BX", &d_big, "d_big");
 }
 
 TEST(lz4_checks_its_checksums)
@@ -660,13 +660,13 @@ TEST(lz4_checks_its_checksums)
 
     make_data();
     /* Random data is stored in uncompressed blocks. */
-    comp = run_tool("lz4 -z -c -BX", d_random.p, d_random.len);
+    comp = run_tool("lz4 -q -z -c -BX", d_random.p, d_random.len);
     comp.p[comp.len / 2] ^= 0x20;
     CHECK_EQ(run(COMP_LZ4, comp.p, comp.len, d_random.len, NULL), -EINVAL);
     CHECK_STR(why, "lz4: block checksum mismatch");
     free(comp.p);
 
-    comp = run_tool("lz4 -z -c", d_random.p, d_random.len);
+    comp = run_tool("lz4 -q -z -c", d_random.p, d_random.len);
     comp.p[comp.len / 2] ^= 0x20;
     CHECK_EQ(run(COMP_LZ4, comp.p, comp.len, d_random.len, NULL), -EINVAL);
     CHECK_STR(why, "lz4: content checksum mismatch");
@@ -676,7 +676,7 @@ TEST(lz4_checks_its_checksums)
     CHECK_STR(why, "lz4: frame header checksum mismatch");
     free(comp.p);
 
-    comp = run_tool("lz4 -z -c --content-size", d_text.p, d_text.len);
+    comp = run_tool("lz4 -q -z -c --content-size", d_text.p, d_text.len);
     CHECK_EQ(run(COMP_LZ4, comp.p, comp.len, d_text.len - 1, NULL),
              -ENOSPC);
     free(comp.p);
@@ -692,13 +692,13 @@ TEST(lz4_independent_blocks_stay_in_their_block)
     uint8_t *flg;
 
     make_data();
-    comp = run_tool("lz4 -z -c -B4 -BD", d_text.p, d_text.len);
+    comp = run_tool("lz4 -q -z -c -B4 -BD", d_text.p, d_text.len);
     flg = comp.p + 4;
     CHECK(!(*flg & 0x20));
     *flg |= 0x20;
     /* xxh32 of the descriptor is not at hand here: take it from lz4. */
     {
-        struct buf indep = run_tool("lz4 -z -c -B4 -BI", d_text.p, 10);
+        struct buf indep = run_tool("lz4 -q -z -c -B4 -BI", d_text.p, 10);
 
         CHECK_EQU(indep.p[4], *flg);
         CHECK_EQU(indep.p[5], comp.p[5]);
@@ -729,8 +729,8 @@ TEST(trailing_size_word_is_ignored)
     } cases[] = {
         { COMP_GZIP, "gzip -n -9" },
         { COMP_XZ, "xz -z -c --check=crc32 --x86 --lzma2=dict=32MiB" },
-        { COMP_LZ4, "lz4 -z -c -l -9" },
-        { COMP_LZ4, "lz4 -z -c" },
+        { COMP_LZ4, "lz4 -q -z -c -l -9" },
+        { COMP_LZ4, "lz4 -q -z -c" },
     };
     unsigned int i;
 
@@ -750,7 +750,7 @@ TEST(lz4_legacy_with_a_wrong_size_word_is_truncated)
     struct buf comp;
 
     make_data();
-    comp = run_tool("lz4 -z -c -l -9", d_elf.p, d_elf.len);
+    comp = run_tool("lz4 -q -z -c -l -9", d_elf.p, d_elf.len);
     append_size(&comp, d_elf.len + 1);
     CHECK_EQ(run(COMP_LZ4, comp.p, comp.len, d_elf.len, NULL), -EINVAL);
     CHECK_STR(why, "lz4: truncated input");
@@ -884,11 +884,11 @@ TEST(damaged_lz4)
 {
     struct buf orig = make_text(200000), comp;
 
-    comp = run_tool("lz4 -z -c -B4 -BD -BX --content-size", orig.p,
+    comp = run_tool("lz4 -q -z -c -B4 -BD -BX --content-size", orig.p,
                     orig.len);
     damaged(COMP_LZ4, &comp, &orig, true, "lz4 frame");
     free(comp.p);
-    comp = run_tool("lz4 -z -c -l -9", orig.p, 30000);
+    comp = run_tool("lz4 -q -z -c -l -9", orig.p, 30000);
     damaged(COMP_LZ4, &comp, &(struct buf){ orig.p, 30000, 0 }, false,
             "lz4 legacy");
     free(comp.p);
@@ -906,7 +906,7 @@ TEST(random_payloads_fail_cleanly)
 
     xz = run_tool("xz -z -c --check=none --lzma2=preset=6", orig.p,
                   orig.len);
-    lz = run_tool("lz4 -z -c -l", orig.p, orig.len);
+    lz = run_tool("lz4 -q -z -c -l", orig.p, orig.len);
     gz = run_tool("gzip -n", orig.p, orig.len);
 
     for ( iter = 0; iter < 3000; iter++ )
