@@ -14,4 +14,4 @@ PYTHON  ?= /usr/bin/python3
 DEPS_BUILD := gcc make binutils kconfig-frontends-nox gzip
 DEPS_RUN   := qemu-system-x86 ovmf grub-pc-bin grub-efi-amd64-bin \
               grub-common xorriso mtools
-DEPS_TEST  := python3-pytest
+DEPS_TEST  := python3-pytest gzip xz-utils lz4
