@@ -11,7 +11,8 @@ PYTHON  ?= /usr/bin/python3
 
 # Debian packages the build, run and test targets need. tools/scripts/
 # install-deps.sh installs whichever are missing.
-DEPS_BUILD := gcc make binutils kconfig-frontends-nox gzip
+DEPS_BUILD := gcc make binutils kconfig-frontends-nox gzip xz-utils lz4 \
+              python3
 DEPS_RUN   := qemu-system-x86 ovmf grub-pc-bin grub-efi-amd64-bin \
               grub-common xorriso mtools
 DEPS_TEST  := python3-pytest gzip xz-utils lz4

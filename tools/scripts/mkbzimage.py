@@ -49,7 +49,7 @@ VERSION_STRING = b"Xenon mkbzimage test kernel\0"
 VERSION_AT = 0x300
 
 
-def compress(kind, data):
+def compress(kind, data, cut=0):
     cmd = COMMANDS[kind]
     if cmd is None:
         payload = data
@@ -61,13 +61,17 @@ def compress(kind, data):
             sys.exit(f"mkbzimage: {cmd[0]} is not installed")
         except subprocess.CalledProcessError as e:
             sys.exit(f"mkbzimage: {' '.join(cmd)} failed ({e.returncode})")
-    if kind != "gzip":
+    # A damaged image for tests: the stream loses its last `cut` bytes,
+    # the header and the size word stay consistent.
+    if cut:
+        payload = payload[:-cut]
+    if kind != "gzip" or cut:
         payload += struct.pack("<I", len(data) & 0xffffffff)
     return payload
 
 
-def build(kind, data):
-    payload = compress(kind, data)
+def build(kind, data, cut=0):
+    payload = compress(kind, data, cut)
     pm = STUB + payload
     pm += b"\0" * (-len(pm) % 16)
 
@@ -103,11 +107,16 @@ def build(kind, data):
 
 
 def main(argv):
+    cut = 0
+    if len(argv) > 2 and argv[1] == "--cut":
+        cut = int(argv[2])
+        argv = argv[:1] + argv[3:]
     if len(argv) != 4 or argv[1] not in COMMANDS:
-        sys.exit(f"usage: {argv[0]} {{{'|'.join(COMMANDS)}}} IN_ELF OUT")
+        sys.exit(f"usage: {argv[0]} [--cut N] "
+                 f"{{{'|'.join(COMMANDS)}}} IN_ELF OUT")
     with open(argv[2], "rb") as f:
         data = f.read()
-    image = build(argv[1], data)
+    image = build(argv[1], data, cut)
     with open(argv[3], "wb") as f:
         f.write(image)
 

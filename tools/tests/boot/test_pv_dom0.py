@@ -94,6 +94,19 @@ def test_pvtest_virt_base_zero(workdir, kernels):
     assert b.has("pvtest: Xenon PV test kernel, VIRT_BASE 0x0"), b
 
 
+@pytest.mark.parametrize("fmt,name", [("gz", "gzip"), ("xz", "xz"),
+                                      ("lz4", "lz4")])
+def test_pvtest_bzimage(workdir, kernels, fmt, name):
+    """The kernel wrapped as a Linux bzImage wraps vmlinux: recognised,
+    its payload decompressed by our own decompressors, then run."""
+    iso = make_iso(workdir, "console=com1",
+                   modules=[(kernels("pvkernel.%s.bzimage" % fmt), "")])
+    b = boot(iso, smp=2, timeout=180)
+    assert_all_passed(b)
+    assert re.search(r"^\(XEN\) dom0 kernel: bzImage, %s payload, \d+ bytes "
+                     r"-> \d+$" % name, b.output, re.M), b
+
+
 def test_dom0_layout_is_reported(workdir, kernels):
     iso = make_iso(workdir, "console=com1 dom0_mem=256M",
                    modules=[(kernels("pvkernel"), "")])
@@ -142,6 +155,8 @@ BAD = [
     ("bad-elf32", "dom0 kernel: 32-bit ELF"),
     ("bad-no-notes", "dom0 kernel: not a Xen PV kernel"),
     ("bad-feature", "dom0 kernel requires feature supervisor_mode_kernel"),
+    ("bad-truncated-xz.bzimage", "dom0 kernel: cannot decompress the "
+                                 "bzImage payload: xz: truncated input"),
 ]
 
 

@@ -23,6 +23,8 @@
  */
 #include <asm/processor.h>
 #include <xen/xmalloc.h>
+#include <xen/bzimage.h>
+#include <xen/decompress.h>
 #include <xen/domain_page.h>
 #include <xen/errno.h>
 #include <xen/init.h>
@@ -474,6 +476,55 @@ static int __init fail(const char *what, const char *why)
     return -EINVAL;
 }
 
+/*
+ * A bzImage module: its payload decompressed into a vmalloc'd buffer,
+ * which *image then points at (the module's mapping stays, for
+ * release_image()). Not a bzImage: nothing changes, 0. A bad one:
+ * one line, -EINVAL.
+ */
+static int __init unpack_bzimage(void **image, size_t *len, void **unpacked)
+{
+    const void *payload;
+    size_t payload_len, size, got;
+    enum compression c;
+    const char *why = NULL;
+    void *out;
+    int rc;
+
+    rc = bzimage_parse(*image, *len, &payload, &payload_len, &size, &why);
+    if ( rc == -ENOEXEC )
+        return 0;
+    if ( rc )
+        return fail("bad bzImage", why);
+
+    c = compression_detect(payload, payload_len);
+    out = vmalloc(size);
+    if ( !out )
+        return fail("no memory to decompress the bzImage", NULL);
+    rc = decompress(c, payload, payload_len, out, size, &got, &why);
+    if ( rc )
+    {
+        vfree(out);
+        return fail("cannot decompress the bzImage payload", why);
+    }
+    printk("dom0 kernel: bzImage, %s payload, %zu bytes -> %zu\n",
+           compression_name(c), payload_len, got);
+    *unpacked = out;
+    *image = out;
+    *len = got;
+
+    return 0;
+}
+
+
+/* Unmaps the module and frees its unpacked copy, if any. */
+static void __init release_image(void *module, void *unpacked)
+{
+    if ( unpacked )
+        vfree(unpacked);
+    vunmap((void *)((unsigned long)module & PAGE_MASK));
+}
+
 int __init construct_dom0(struct domain *d)
 {
     const struct boot_module *km = &boot_info.modules[0];
@@ -481,6 +532,8 @@ int __init construct_dom0(struct domain *d)
                                    ? &boot_info.modules[1] : NULL;
     struct elf_binary elf;
     struct elf_dom_parms parms;
+    void *unpacked = NULL, *module;
+    size_t image_len;
     struct dom0_layout layout;
     struct dom0_ctx ctx = { .d = d, .l = &layout };
     uint32_t hv[XENFEAT_NR_SUBMAPS];
@@ -492,16 +545,23 @@ int __init construct_dom0(struct domain *d)
     mfn_t l4;
     int rc;
 
-    image = map_module(km);
+    image = module = map_module(km);
     if ( !image )
         return fail("cannot map the module", NULL);
+    image_len = km->end - km->start;
+    rc = unpack_bzimage(&image, &image_len, &unpacked);
+    if ( rc )
+    {
+        release_image(module, NULL);
+        return rc;
+    }
 
-    rc = elf_init(&elf, image, km->end - km->start, &why);
+    rc = elf_init(&elf, image, image_len, &why);
     if ( !rc )
         rc = elf_xen_parse(&elf, &parms, &why);
     if ( rc )
     {
-        vunmap((void *)((unsigned long)image & PAGE_MASK));
+        release_image(module, unpacked);
         return fail(why, parms.detail[0] ? parms.detail : NULL);
     }
     hypervisor_features(hv, d);
@@ -509,12 +569,12 @@ int __init construct_dom0(struct domain *d)
     {
         printk(XENLOG_ERR "dom0 kernel requires feature %s (bit %u), which "
                "Xenon does not offer\n", xen_feature_name(missing), missing);
-        vunmap((void *)((unsigned long)image & PAGE_MASK));
+        release_image(module, unpacked);
         return -EINVAL;
     }
     if ( !elf_dom0_capable(&parms) )
     {
-        vunmap((void *)((unsigned long)image & PAGE_MASK));
+        release_image(module, unpacked);
         return fail("the kernel does not support running as dom0", NULL);
     }
     printk("dom0 kernel: %s %s, loader %s, entry %#lx, hypercall page %#lx\n",
@@ -525,7 +585,7 @@ int __init construct_dom0(struct domain *d)
     rc = compute_layout(&layout, &parms, initrd_len, nr_pages);
     if ( rc )
     {
-        vunmap((void *)((unsigned long)image & PAGE_MASK));
+        release_image(module, unpacked);
         return fail("not enough memory for the kernel and its boot region",
                     NULL);
     }
@@ -537,7 +597,7 @@ int __init construct_dom0(struct domain *d)
     print_layout(&layout, d);
 
     rc = elf_load(&elf, &parms, write_guest, clear_guest, &ctx);
-    vunmap((void *)((unsigned long)image & PAGE_MASK));
+    release_image(module, unpacked);
     if ( rc )
         return fail("cannot load its segments", NULL);
 
