@@ -68,6 +68,18 @@ void evtchn_set_pending(struct vcpu *v, evtchn_port_t port)
     if ( test_and_set_bit(port, v->domain->shared_info->evtchn_pending) )
         return;
     deliver(v, port);
+    /* A poller waits for pending ports, masked ones included. */
+    if ( read_atomic(&v->polling) )
+    {
+        write_atomic(&v->polling, false);
+        vcpu_unblock(v);
+    }
+}
+
+bool evtchn_port_pending(const struct domain *d, evtchn_port_t port)
+{
+    return port < d->max_evtchns &&
+           test_bit(port, d->shared_info->evtchn_pending);
 }
 
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)

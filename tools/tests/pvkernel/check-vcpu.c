@@ -437,3 +437,50 @@ PVTEST(timer_set_timer_op)
     cl.port = port;
     EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl));
 }
+
+/*
+ * SCHEDOP_poll on a masked timer port: it wakes when the port becomes
+ * pending (no upcall needed), and on its own timeout when nothing comes.
+ */
+PVTEST(sched_poll_port_and_timeout)
+{
+    struct sched_poll sp = { .nr_ports = 1 };
+    struct evtchn_close cl;
+    evtchn_port_t port, bad = 0x7fffffff;
+    uint64_t deadline, now;
+
+    port = bind_timer_virq();
+    __atomic_or_fetch(&shared->evtchn_mask[port / 64], 1UL << (port % 64),
+                      __ATOMIC_SEQ_CST);
+    set_xen_guest_handle(sp.ports, &port);
+
+    deadline = system_time_ns(0) + 10 * MS;
+    EXPECT_OK(HYPERVISOR_set_timer_op(deadline));
+    EXPECT_OK(HYPERVISOR_sched_op(SCHEDOP_poll, &sp));
+    now = system_time_ns(0);
+    expect(now >= deadline, "poll returned %lu ns before the timer",
+           (unsigned long)(deadline - now));
+    expect(shared->evtchn_pending[port / 64] & (1UL << (port % 64)),
+           "poll returned without the port pending");
+    __atomic_and_fetch(&shared->evtchn_pending[port / 64],
+                       ~(1UL << (port % 64)), __ATOMIC_SEQ_CST);
+
+    /* Nothing will come: the timeout ends it. */
+    sp.timeout = system_time_ns(0) + 5 * MS;
+    EXPECT_OK(HYPERVISOR_sched_op(SCHEDOP_poll, &sp));
+    now = system_time_ns(0);
+    expect(now >= sp.timeout, "poll timed out %lu ns early",
+           (unsigned long)(sp.timeout - now));
+
+    sp.timeout = 0;
+    sp.nr_ports = 129;
+    EXPECT_ERR(HYPERVISOR_sched_op(SCHEDOP_poll, &sp), EINVAL);
+    sp.nr_ports = 1;
+    set_xen_guest_handle(sp.ports, &bad);
+    EXPECT_ERR(HYPERVISOR_sched_op(SCHEDOP_poll, &sp), EINVAL);
+
+    __atomic_and_fetch(&shared->evtchn_mask[port / 64], ~(1UL << (port % 64)),
+                       __ATOMIC_SEQ_CST);
+    cl.port = port;
+    EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl));
+}

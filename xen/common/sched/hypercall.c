@@ -4,6 +4,7 @@
  * state and timer commands.
  */
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -12,6 +13,61 @@
 #include <asm/pv.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
+
+/* Xen takes at most this many ports in one poll. */
+#define MAX_POLL_PORTS 128
+
+static void poll_timeout(void *data)
+{
+    struct vcpu *v = data;
+
+    write_atomic(&v->polling, false);
+    vcpu_unblock(v);
+}
+
+/*
+ * SCHEDOP_poll: block until one of the ports is pending (masked or not)
+ * or the timeout (absolute system time; 0: none) passes. Returns 0
+ * either way; the guest looks at its ports.
+ */
+static long poll(struct vcpu *v, unsigned long arg)
+{
+    struct domain *d = v->domain;
+    struct sched_poll p;
+    evtchn_port_t ports[MAX_POLL_PORTS];
+    unsigned int i;
+
+    if ( copy_from_guest_va(&p, arg, sizeof(p)) )
+        return -EFAULT;
+    if ( p.nr_ports > MAX_POLL_PORTS )
+        return -EINVAL;
+    if ( copy_from_guest_va(ports, (unsigned long)p.ports.p,
+                            p.nr_ports * sizeof(ports[0])) )
+        return -EFAULT;
+    for ( i = 0; i < p.nr_ports; i++ )
+        if ( ports[i] >= d->max_evtchns )
+            return -EINVAL;
+
+    set_bit(_VPF_blocked, &v->pause_flags);
+    write_atomic(&v->polling, true);
+    smp_mb(); /* a port set pending from now on sees polling */
+    for ( i = 0; i < p.nr_ports; i++ )
+        if ( evtchn_port_pending(d, ports[i]) )
+        {
+            write_atomic(&v->polling, false);
+            clear_bit(_VPF_blocked, &v->pause_flags);
+            return 0;
+        }
+    if ( p.timeout )
+    {
+        if ( !v->poll_timer.function )
+            init_timer(&v->poll_timer, poll_timeout, v, v->processor);
+        set_timer(&v->poll_timer, p.timeout);
+    }
+    raise_softirq(SCHEDULE_SOFTIRQ);
+
+    return 0;
+}
 
 long do_sched_op(unsigned long cmd, unsigned long arg)
 {
@@ -28,6 +84,9 @@ long do_sched_op(unsigned long cmd, unsigned long arg)
         v->vcpu_info->evtchn_upcall_mask = 0;
         vcpu_block();
         return 0;
+
+    case SCHEDOP_poll:
+        return poll(v, arg);
 
     case SCHEDOP_shutdown:
     case SCHEDOP_shutdown_code:

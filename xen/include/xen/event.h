@@ -18,6 +18,7 @@ struct vcpu;
 int evtchn_init(struct domain *d);
 void evtchn_destroy(struct domain *d);
 void evtchn_set_pending(struct vcpu *v, evtchn_port_t port);
+bool evtchn_port_pending(const struct domain *d, evtchn_port_t port);
 /* VIRQ virq of v, if bound; nothing otherwise (as in Xen). */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
 

@@ -47,10 +47,8 @@ struct shared_info;
 /* pause_flags bits: any one set keeps a vCPU off the run queues. */
 #define _VPF_blocked 0  /* waiting for an event (sched_op block) */
 #define _VPF_down    1  /* not brought up, or taken down (vcpu_op) */
-#define _VPF_polling 2  /* in sched_op poll */
 #define VPF_blocked  (1UL << _VPF_blocked)
 #define VPF_down     (1UL << _VPF_down)
-#define VPF_polling  (1UL << _VPF_polling)
 
 /* Time spent in each runstate (public vcpu.h RUNSTATE_* order). */
 enum vcpu_runstate {
@@ -92,6 +90,8 @@ struct vcpu {
 
     struct timer singleshot_timer; /* vcpu_op set_singleshot_timer */
     struct timer poll_timer;       /* sched_op poll's timeout */
+    bool polling;                  /* blocked in sched_op poll: any
+                                      event for it wakes it */
 
     struct arch_vcpu arch;
 };
