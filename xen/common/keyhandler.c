@@ -74,7 +74,7 @@ static void dump_vcpu(struct vcpu *v)
 
     printk("  d%uv%u: %s on CPU%u, pause_flags %#lx, pause_count %d%s\n",
            v->domain->domain_id, v->vcpu_id,
-           v->runstate < ARRAY_SIZE(runstate_names)
+           (unsigned int)v->runstate < ARRAY_SIZE(runstate_names)
            ? runstate_names[v->runstate] : "?",
            v->processor, v->pause_flags, atomic_read(&v->pause_count),
            elsewhere ? " (on another CPU: registers as last saved)" : "");

@@ -484,3 +484,41 @@ PVTEST(sched_poll_port_and_timeout)
     cl.port = port;
     EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl));
 }
+
+/*
+ * The runstate area: registered, it is kept current at every switch; a
+ * vCPU that was off its CPU for a moment and reads its own sees itself
+ * running, with time accumulated running and blocked.
+ */
+PVTEST(vcpu_runstate_area)
+{
+    static struct vcpu_runstate_info ri;
+    struct vcpu_register_runstate_memory_area area = { 0 };
+    area.addr.v = &ri;
+    EXPECT_OK(HYPERVISOR_vm_assist(VMASST_CMD_enable,
+                                   VMASST_TYPE_runstate_update_flag));
+    EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_register_runstate_memory_area, 0,
+                                 &area));
+    /* Off the CPU for a moment (a poll on no port, with a timeout). */
+    {
+        struct sched_poll sp = { .timeout = system_time_ns(0) + 2 * MS };
+
+        EXPECT_OK(HYPERVISOR_sched_op(SCHEDOP_poll, &sp));
+    }
+    EXPECT_EQ(ri.state, RUNSTATE_running);
+    expect(!(ri.state_entry_time & XEN_RUNSTATE_UPDATE),
+           "update flag left set: %#lx", (unsigned long)ri.state_entry_time);
+    expect(ri.state_entry_time <= system_time_ns(0),
+           "state entered in the future: %lu",
+           (unsigned long)ri.state_entry_time);
+    expect(ri.time[RUNSTATE_running] > 0, "no running time accumulated");
+    expect(ri.time[RUNSTATE_blocked] >= 2 * MS - MS / 2,
+           "blocked for %lu ns only", (unsigned long)ri.time[RUNSTATE_blocked]);
+    expect(ri.time[RUNSTATE_running] + ri.time[RUNSTATE_runnable] +
+           ri.time[RUNSTATE_blocked] + ri.time[RUNSTATE_offline] <=
+           system_time_ns(0), "more time accounted than has passed");
+    /* A null area stops the updates. */
+    area.addr.v = NULL;
+    EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_register_runstate_memory_area, 0,
+                                 &area));
+}

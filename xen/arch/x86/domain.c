@@ -23,6 +23,7 @@
 #include <xen/xmalloc.h>
 #include <asm/desc.h>
 #include <asm/dom0_build.h>
+#include <asm/guest_access.h>
 #include <asm/i387.h>
 #include <asm/page-owner.h>
 #include <asm/pg2virt.h>
@@ -255,6 +256,45 @@ static void load_pv_state(struct vcpu *v, unsigned int cpu)
     memcpy(guest_cpu_user_regs(), &a->user_regs, sizeof(a->user_regs));
 }
 
+/*
+ * The runstate area a vCPU registered, brought up to date: written
+ * while that vCPU's page tables are loaded (current is it), as the
+ * guest address means something only there. With the update-flag
+ * assist the guest sees XEN_RUNSTATE_UPDATE while the copy is torn.
+ */
+static void update_runstate_area(struct vcpu *v)
+{
+    struct vcpu_runstate_info ri = {
+        .state = v->runstate,
+        .state_entry_time = v->runstate_entry,
+    };
+    unsigned long va = v->arch.runstate_guest;
+    bool flag = test_bit(VMASST_TYPE_runstate_update_flag,
+                         &v->domain->arch.vm_assist);
+    unsigned int i;
+
+    if ( !va )
+        return;
+    for ( i = 0; i < 4; i++ )
+        ri.time[i] = v->runstate_time[i];
+    if ( flag )
+    {
+        uint64_t t = ri.state_entry_time | XEN_RUNSTATE_UPDATE;
+
+        copy_to_guest_va(va + offsetof(struct vcpu_runstate_info,
+                                       state_entry_time), &t, sizeof(t));
+        smp_wmb();
+    }
+    copy_to_guest_va(va, &ri, sizeof(ri));
+    if ( flag )
+    {
+        smp_wmb();
+        copy_to_guest_va(va + offsetof(struct vcpu_runstate_info,
+                                       state_entry_time),
+                         &ri.state_entry_time, sizeof(ri.state_entry_time));
+    }
+}
+
 extern void pv_resume_guest(void);
 
 void context_switch(struct vcpu *prev, struct vcpu *next)
@@ -268,6 +308,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
 
     if ( !is_idle_vcpu(prev) )
     {
+        update_runstate_area(prev);
         save_pv_state(prev);
         /* Off the guest's GDT before its page tables go. */
         load_hypervisor_gdt();
@@ -279,7 +320,10 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     if ( is_idle_vcpu(next) )
         write_cr3(__pa_image(idle_pg_table));
     else
+    {
         load_pv_state(next, cpu);
+        update_runstate_area(next);
+    }
 
     sched_context_saved(prev);
 

@@ -78,7 +78,7 @@ static bool vcpu_runnable(const struct vcpu *v)
            !atomic_read(&v->domain->pause_count);
 }
 
-static void runstate_change(struct vcpu *v, enum vcpu_runstate s, s_time_t now)
+static void runstate_change(struct vcpu *v, int s, s_time_t now)
 {
     if ( v->runstate == s )
         return;
@@ -88,7 +88,7 @@ static void runstate_change(struct vcpu *v, enum vcpu_runstate s, s_time_t now)
     v->runstate = s;
 }
 
-static enum vcpu_runstate idle_state(const struct vcpu *v)
+static int idle_state(const struct vcpu *v)
 {
     return test_bit(_VPF_down, &v->pause_flags) ? RUNSTATE_offline
                                                  : RUNSTATE_blocked;

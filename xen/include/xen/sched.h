@@ -39,6 +39,7 @@
 #include <asm/current.h>
 #include <asm/domain.h>
 #include <asm/page-list.h>
+#include <public/vcpu.h>
 #include <public/xen.h>
 
 struct vcpu_info;
@@ -49,14 +50,6 @@ struct shared_info;
 #define _VPF_down    1  /* not brought up, or taken down (vcpu_op) */
 #define VPF_blocked  (1UL << _VPF_blocked)
 #define VPF_down     (1UL << _VPF_down)
-
-/* Time spent in each runstate (public vcpu.h RUNSTATE_* order). */
-enum vcpu_runstate {
-    RUNSTATE_running,
-    RUNSTATE_runnable,
-    RUNSTATE_blocked,
-    RUNSTATE_offline,
-};
 
 /* One event channel (xen/common/event_channel.c). */
 enum evtchn_state { ECS_FREE, ECS_VIRQ, ECS_IPI };
@@ -82,7 +75,7 @@ struct vcpu {
     cpumask_t cpu_affinity;      /* CPUs it may run on */
     s_time_t slice_end;          /* when its time slice is over */
 
-    enum vcpu_runstate runstate;
+    int runstate;                /* RUNSTATE_* (public/vcpu.h) */
     s_time_t runstate_entry;     /* NOW() when it entered runstate */
     uint64_t runstate_time[4];   /* ns spent in each state, up to entry */
 
