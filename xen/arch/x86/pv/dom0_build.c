@@ -4,8 +4,8 @@
  * kernel with Xen notes) and the second (its initrd, if any), laid out
  * as Xen lays it out, so that a kernel built for Xen boots unchanged.
  *
- * dom0's pseudo-physical frames 0..nr_pages-1 are heap frames, 2 MiB
- * blocks where the heap has them. One virtual region starting at
+ * dom0's pseudo-physical frames 0..nr_pages-1 are heap frames, in 1 GiB
+ * or 2 MiB blocks where the heap has them. One virtual region starting at
  * VIRT_BASE maps pfn n at VIRT_BASE + n * 4 KiB, 4 KiB pages only:
  *
  *   kernel [virt_kstart, virt_kend)
@@ -154,11 +154,11 @@ static unsigned long dom0_pages(void)
  * Frames
  */
 
-/* Gives d nr_pages frames, pfn order, 2 MiB blocks where possible. */
+/* Gives d nr_pages frames, pfn order, in the largest blocks the heap has. */
 static int allocate_memory(struct domain *d, mfn_t *p2m, unsigned long nr)
 {
     unsigned long pfn = 0;
-    unsigned int order = 9;
+    unsigned int order = MAX_ORDER; /* 1 GiB blocks first, then smaller */
 
     while ( pfn < nr )
     {
