@@ -107,6 +107,18 @@ def test_pvtest_bzimage(workdir, kernels, fmt, name):
                      r"-> \d+$" % name, b.output, re.M), b
 
 
+def test_pvtest_init_p2m(workdir, kernels):
+    """A kernel with an INIT_P2M note gets its p2m list there, mapped by
+    page tables of its own in frames after the boot region."""
+    iso = make_iso(workdir, "console=com1",
+                   modules=[(kernels("pvkernel-p2m"), "")])
+    b = boot(iso, smp=2, timeout=180)
+    assert_all_passed(b)
+    assert re.search(r"^\(XEN\)  Phys-Mach map: 0000018000000000->"
+                     r"[0-9a-f]{16} \(INIT_P2M, its own page tables\)$",
+                     b.output, re.M), b
+
+
 def test_dom0_layout_is_reported(workdir, kernels):
     iso = make_iso(workdir, "console=com1 dom0_mem=256M",
                    modules=[(kernels("pvkernel"), "")])

@@ -23,10 +23,29 @@ PVTEST(start_info_bootstrap_layout)
            pt, kend);
     expect(start_info->nr_pt_frames >= 4 && start_info->nr_pt_frames < 64,
            "nr_pt_frames %lu", start_info->nr_pt_frames);
-    expect(si > kend && si < pt, "start_info %#lx outside [%#lx, %#lx)", si,
+    expect(si >= kend && si < pt, "start_info %#lx outside [%#lx, %#lx)", si,
            kend, pt);
+#ifdef PVK_INIT_P2M
+    /*
+     * The p2m where the INIT_P2M note asked, in frames of its own after
+     * the boot region (list and page tables), which start_info names.
+     */
+    EXPECT_EQ(start_info->mfn_list, PVK_INIT_P2M);
+    expect(start_info->first_p2m_pfn > (pt - PVK_VIRT_BASE) >> PAGE_SHIFT,
+           "first_p2m_pfn %lu inside the boot region",
+           start_info->first_p2m_pfn);
+    expect(start_info->nr_p2m_frames >=
+           (start_info->nr_pages * 8 + PAGE_SIZE - 1) / PAGE_SIZE + 3,
+           "nr_p2m_frames %lu: too few for the list and its tables",
+           start_info->nr_p2m_frames);
+    /* Its frames are the domain's, in the M2P like every other. */
+    EXPECT_EQ(m2p[p2m[start_info->first_p2m_pfn]],
+              start_info->first_p2m_pfn);
+#else
     expect(start_info->mfn_list >= kend && start_info->mfn_list < si,
            "mfn_list %#lx", start_info->mfn_list);
+    EXPECT_EQ(start_info->nr_p2m_frames, 0);
+#endif
     /* The L4 maps itself to what pt_base says, read-only. */
     EXPECT_EQ(read_pte(pt, 1) & (_PAGE_PRESENT | _PAGE_RW), _PAGE_PRESENT);
     EXPECT_EQ((read_pte(pt, 1) & PTE_MFN_MASK) >> PAGE_SHIFT, va_to_mfn(pt));

@@ -7,7 +7,8 @@
  * with RSI = start_info, events masked and a boot stack we do not use.
  */
 #include <public/xen.h>
-#include "elfnote-dup.h"
+#include <public/elfnote.h>
+#include <public/features.h>
 
 /* One Xen ELF note: namesz 4 ("Xen\0"), descsz, type, then the value. */
 #define XEN_NOTE(type, body)                                \
@@ -26,6 +27,10 @@
     XEN_NOTE(XEN_ELFNOTE_PADDR_OFFSET,   .quad 0)
     XEN_NOTE(XEN_ELFNOTE_ENTRY,          .quad _start)
     XEN_NOTE(XEN_ELFNOTE_HYPERCALL_PAGE, .quad hypercall_page)
+#ifdef PVK_INIT_P2M
+    /* The p2m list at this address, outside the boot region (as Linux). */
+    XEN_NOTE(XEN_ELFNOTE_INIT_P2M,       .quad PVK_INIT_P2M)
+#endif
 #ifndef PVK_FEATURES
 #define PVK_FEATURES "!writable_page_tables"
 #endif

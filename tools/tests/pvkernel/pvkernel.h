@@ -38,7 +38,8 @@
 #include <public/platform.h>
 #include <public/event_channel.h>
 
-#include "elfnote-dup.h"
+#include <public/elfnote.h>
+#include <public/features.h>
 
 #define PAGE_SIZE   4096UL
 #define PAGE_SHIFT  12

@@ -61,6 +61,14 @@ struct dom0_layout {
     unsigned long stack_start;
     unsigned long nr_pt_frames;
     unsigned long nr_pages;
+    /*
+     * INIT_P2M: the p2m lives at p2m_start outside the region, in the
+     * frames from p2m_pfn on (p2m_pages of list, then p2m_tables of the
+     * page tables that map it); otherwise p2m_pfn is its place in the
+     * region and p2m_tables 0.
+     */
+    bool p2m_outside;
+    unsigned long p2m_pfn, p2m_pages, p2m_tables;
 };
 
 struct dom0_ctx {
@@ -242,7 +250,9 @@ static unsigned long tables_for(unsigned long s, unsigned long e)
 static int compute_layout(struct dom0_layout *l, const struct elf_dom_parms *p,
                           unsigned long initrd_len, unsigned long nr_pages)
 {
-    unsigned long v;
+    unsigned long v, p2m_bytes = ROUNDUP(nr_pages * sizeof(unsigned long),
+                                         PAGE_SIZE);
+    unsigned long used;
 
     memset(l, 0, sizeof(*l));
     l->nr_pages = nr_pages;
@@ -255,8 +265,17 @@ static int compute_layout(struct dom0_layout *l, const struct elf_dom_parms *p,
         l->initrd_start = v;
         l->initrd_end = v = ROUNDUP(v + initrd_len, PAGE_SIZE);
     }
-    l->p2m_start = v;
-    l->p2m_end = v = ROUNDUP(v + nr_pages * sizeof(unsigned long), PAGE_SIZE);
+    l->p2m_outside = elf_note_present(p, XEN_ELFNOTE_INIT_P2M);
+    if ( l->p2m_outside )
+    {
+        l->p2m_start = p->p2m_base;
+        l->p2m_end = p->p2m_base + p2m_bytes;
+    }
+    else
+    {
+        l->p2m_start = v;
+        l->p2m_end = v = v + p2m_bytes;
+    }
     l->si_start = v;
     v += PAGE_SIZE;
     l->pt_start = v;
@@ -277,55 +296,84 @@ static int compute_layout(struct dom0_layout *l, const struct elf_dom_parms *p,
     l->pt_end = l->pt_start + (l->nr_pt_frames << PAGE_SHIFT);
     l->stack_start = l->pt_end;
 
-    if ( (l->v_end - l->v_start) >> PAGE_SHIFT > nr_pages ||
-         (p->mod_start_pfn &&
-          ((l->v_end - l->v_start) >> PAGE_SHIFT) + PFN_UP(initrd_len) >
-          nr_pages) )
-        return -ENOMEM;
-    return 0;
+    used = (l->v_end - l->v_start) >> PAGE_SHIFT;
+    if ( p->mod_start_pfn )
+        used += PFN_UP(initrd_len);
+    l->p2m_pages = p2m_bytes >> PAGE_SHIFT;
+    if ( l->p2m_outside )
+    {
+        /* Its own tables: an L4 entry's worth of L3, L2s and L1s. */
+        if ( l->p2m_start < l->v_end && l->p2m_end > l->v_start )
+            return -EINVAL;
+        l->p2m_pfn = used;
+        l->p2m_tables = tables_for(l->p2m_start, l->p2m_end) - 1;
+        used += l->p2m_pages + l->p2m_tables;
+    }
+    else
+        l->p2m_pfn = (l->p2m_start - l->v_start) >> PAGE_SHIFT;
+
+    return used > nr_pages ? -ENOMEM : 0;
 }
 
-/* Builds the tables in the frames behind [pt_start, pt_end). */
+/*
+ * Maps va to pfn in the tree under l4, making the missing tables from
+ * the frames at *next_table on; rw: the guest may write the page.
+ */
+static void map_one(struct dom0_ctx *ctx, mfn_t l4, unsigned long va,
+                    unsigned long pfn, bool rw, unsigned long *next_table)
+{
+    static const unsigned int shift[] = { L4_PAGE_SHIFT, L3_PAGE_SHIFT,
+                                          L2_PAGE_SHIFT };
+    mfn_t table = l4;
+    unsigned int i;
+    pgentry_t *t;
+
+    for ( i = 0; i < 3; i++ )
+    {
+        unsigned int idx = (va >> shift[i]) & 511;
+
+        t = map_domain_page(table);
+        if ( !(t[idx] & _PAGE_PRESENT) )
+            t[idx] = mfn_to_maddr(ctx->p2m[(*next_table)++]) | LN_PROT;
+        table = maddr_to_mfn(t[idx] & PTE_ADDR_MASK);
+        unmap_domain_page(t);
+    }
+    t = map_domain_page(table);
+    t[l1_table_offset(va)] = mfn_to_maddr(ctx->p2m[pfn]) |
+                             (rw ? L1_PROT : L1_PROT & ~_PAGE_RW);
+    unmap_domain_page(t);
+}
+
+/*
+ * Builds the tables: the region's in the frames behind [pt_start,
+ * pt_end), the outside p2m's (INIT_P2M) in the frames after its list.
+ */
 static mfn_t build_page_tables(struct dom0_ctx *ctx)
 {
     const struct dom0_layout *l = ctx->l;
     unsigned long next_pt = (l->pt_start - l->v_start) >> PAGE_SHIFT;
     mfn_t l4 = ctx->p2m[next_pt++];
-    unsigned long va;
+    unsigned long va, k;
     pgentry_t *t;
 
     t = map_domain_page(l4);
     init_xen_l4_slots(t, ctx->d->arch.perdomain_l3);
     unmap_domain_page(t);
 
+    /* The guest may not write its page tables directly. */
     for ( va = l->v_start; va < l->v_end; va += PAGE_SIZE )
-    {
-        static const unsigned int shift[] = { L4_PAGE_SHIFT, L3_PAGE_SHIFT,
-                                              L2_PAGE_SHIFT };
-        unsigned long pfn = (va - l->v_start) >> PAGE_SHIFT;
-        mfn_t table = l4;
-        unsigned int i;
-        pgentry_t e;
-
-        for ( i = 0; i < 3; i++ )
-        {
-            unsigned int idx = (va >> shift[i]) & 511;
-
-            t = map_domain_page(table);
-            if ( !(t[idx] & _PAGE_PRESENT) )
-                t[idx] = mfn_to_maddr(ctx->p2m[next_pt++]) | LN_PROT;
-            table = maddr_to_mfn(t[idx] & PTE_ADDR_MASK);
-            unmap_domain_page(t);
-        }
-        e = mfn_to_maddr(ctx->p2m[pfn]) | L1_PROT;
-        /* The guest may not write its page tables directly. */
-        if ( va >= l->pt_start && va < l->pt_end )
-            e &= ~_PAGE_RW;
-        t = map_domain_page(table);
-        t[l1_table_offset(va)] = e;
-        unmap_domain_page(t);
-    }
+        map_one(ctx, l4, va, (va - l->v_start) >> PAGE_SHIFT,
+                va < l->pt_start || va >= l->pt_end, &next_pt);
     BUG_ON(next_pt > (l->pt_end - l->v_start) >> PAGE_SHIFT);
+
+    if ( l->p2m_outside )
+    {
+        next_pt = l->p2m_pfn + l->p2m_pages;
+        for ( k = 0; k < l->p2m_pages; k++ )
+            map_one(ctx, l4, l->p2m_start + (k << PAGE_SHIFT),
+                    l->p2m_pfn + k, true, &next_pt);
+        BUG_ON(next_pt > l->p2m_pfn + l->p2m_pages + l->p2m_tables);
+    }
 
     return l4;
 }
@@ -381,6 +429,11 @@ static void write_start_info(struct dom0_ctx *ctx, const char *cmdline,
     si->pt_base = l->pt_start;
     si->nr_pt_frames = l->nr_pt_frames;
     si->mfn_list = l->p2m_start;
+    if ( l->p2m_outside )
+    {
+        si->first_p2m_pfn = l->p2m_pfn;
+        si->nr_p2m_frames = l->p2m_pages + l->p2m_tables;
+    }
     if ( initrd_len )
     {
         if ( parms->mod_start_pfn )
@@ -398,16 +451,19 @@ static void write_start_info(struct dom0_ctx *ctx, const char *cmdline,
     xfree(si);
 }
 
+/* The p2m list, a page at a time, into its frames (p2m_pfn on). */
 static void write_p2m(struct dom0_ctx *ctx)
 {
     const struct dom0_layout *l = ctx->l;
-    unsigned long pfn;
+    unsigned long k, i, pfn = 0;
 
-    for ( pfn = 0; pfn < l->nr_pages; pfn++ )
+    for ( k = 0; k < l->p2m_pages; k++ )
     {
-        unsigned long mfn = mfn_x(ctx->p2m[pfn]);
+        unsigned long *p = map_domain_page(ctx->p2m[l->p2m_pfn + k]);
 
-        write_guest(ctx, l->p2m_start + pfn * sizeof(mfn), &mfn, sizeof(mfn));
+        for ( i = 0; i < PAGE_SIZE / sizeof(*p); i++, pfn++ )
+            p[i] = pfn < l->nr_pages ? mfn_x(ctx->p2m[pfn]) : ~0UL;
+        unmap_domain_page(p);
     }
 }
 
@@ -438,7 +494,8 @@ static void print_layout(const struct dom0_layout *l, struct domain *d)
     if ( l->initrd_start )
         printk(" Init. ramdisk: %016lx->%016lx\n", l->initrd_start,
                l->initrd_end);
-    printk(" Phys-Mach map: %016lx->%016lx\n", l->p2m_start, l->p2m_end);
+    printk(" Phys-Mach map: %016lx->%016lx%s\n", l->p2m_start, l->p2m_end,
+           l->p2m_outside ? " (INIT_P2M, its own page tables)" : "");
     printk(" Start info:    %016lx->%016lx\n", l->si_start,
            l->si_start + PAGE_SIZE);
     printk(" Page tables:   %016lx->%016lx (%lu frames)\n", l->pt_start,
@@ -586,8 +643,9 @@ int __init construct_dom0(struct domain *d)
     if ( rc )
     {
         release_image(module, unpacked);
-        return fail("not enough memory for the kernel and its boot region",
-                    NULL);
+        return fail(rc == -ENOMEM
+                    ? "not enough memory for the kernel and its boot region"
+                    : "its INIT_P2M address overlaps its boot region", NULL);
     }
 
     ctx.p2m = vmalloc(nr_pages * sizeof(*ctx.p2m));
