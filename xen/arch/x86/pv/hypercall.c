@@ -45,12 +45,24 @@ static const hypercall_fn_t hypercall_table[] = {
 
 #define NR_HYPERCALLS (sizeof(hypercall_table) / sizeof(hypercall_table[0]))
 
+#define HN(nr) [__HYPERVISOR_##nr] = #nr
+static const char *const hypercall_names[NR_HYPERCALLS] = {
+    HN(set_trap_table), HN(mmu_update), HN(set_gdt), HN(stack_switch),
+    HN(set_callbacks), HN(fpu_taskswitch), HN(platform_op),
+    HN(set_debugreg), HN(get_debugreg), HN(update_descriptor),
+    HN(memory_op), HN(update_va_mapping), HN(set_timer_op),
+    HN(xen_version), HN(console_io), HN(vm_assist), HN(iret), HN(vcpu_op),
+    HN(set_segment_base), HN(mmuext_op), HN(sched_op), HN(callback_op),
+    HN(event_channel_op), HN(physdev_op),
+};
+
 /* Each unknown number is reported once (at debug level). */
 static unsigned long unknown_seen[(64 + 63) / 64];
 
 void pv_hypercall(struct cpu_user_regs *regs)
 {
     unsigned long nr = regs->rax;
+    long rc;
     hypercall_fn_t fn = nr < NR_HYPERCALLS ? hypercall_table[nr] : NULL;
 
     if ( !fn )
@@ -63,5 +75,14 @@ void pv_hypercall(struct cpu_user_regs *regs)
     }
 
     /* iret replaces the whole frame, rax included, and returns it. */
-    regs->rax = fn(regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8);
+    rc = fn(regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8);
+    /*
+     * Guests make failing calls on purpose (probing) as well as by
+     * mistake: one line each, at debug level, to tell which is which.
+     */
+    if ( rc < 0 && nr != __HYPERVISOR_iret )
+        printk(XENLOG_DEBUG "d%uv%u %s(%#lx, %#lx, %#lx) = %ld\n",
+               current->domain->domain_id, current->vcpu_id,
+               hypercall_names[nr], regs->rdi, regs->rsi, regs->rdx, rc);
+    regs->rax = rc;
 }
