@@ -119,6 +119,22 @@ def test_pvtest_init_p2m(workdir, kernels):
                      b.output, re.M), b
 
 
+@pytest.mark.parametrize("kernel", ["pvkernel", "pvkernel-p2m"])
+def test_pvtest_initrd(workdir, kernels, kernel):
+    """The second module is dom0's initrd: mapped after the kernel, or
+    (MOD_START_PFN, the p2m variant) given as a pfn; the test kernel reads
+    its first line either way."""
+    rd = os.path.join(workdir, "initrd")
+    with open(rd, "wb") as f:
+        f.write(b"Xenon initrd test\n" + bytes(range(256)) * 1200)
+    iso = make_iso(workdir, "console=com1",
+                   modules=[(kernels(kernel), ""), (rd, "initrd")])
+    b = boot(iso, smp=2, timeout=180)
+    assert_all_passed(b)
+    assert b.has("pvtest: ok start_info_initrd"), b
+    assert b.has("pvtest: info: initrd of 307218 bytes at "), b
+
+
 def test_dom0_layout_is_reported(workdir, kernels):
     iso = make_iso(workdir, "console=com1 dom0_mem=256M",
                    modules=[(kernels("pvkernel"), "")])

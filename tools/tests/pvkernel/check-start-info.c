@@ -98,3 +98,50 @@ PVTEST(system_time_advances)
     expect(b > a, "system time %lu then %lu", a, b);
     expect(a > 0, "system time 0");
 }
+
+/*
+ * A second module is dom0's initrd: mapped after the kernel (this kernel
+ * has no MOD_START_PFN note), mod_start its address, mod_len its size.
+ * The boot test gives one that starts with a known line; without one,
+ * mod_len is 0.
+ */
+PVTEST(start_info_initrd)
+{
+    static const char magic[] = "Xenon initrd test\n";
+    const char *rd = (const char *)start_info->mod_start;
+
+    if ( !start_info->mod_len )
+    {
+        EXPECT_EQ(start_info->mod_start, 0);
+        return;
+    }
+#ifdef PVK_INIT_P2M
+    /* With MOD_START_PFN: a pfn past the boot region, not mapped. */
+    {
+        unsigned long va = scratch_page();
+
+        expect(start_info->flags & SIF_MOD_START_PFN,
+               "MOD_START_PFN note, but mod_start is no pfn");
+        expect(start_info->mod_start > (start_info->pt_base - PVK_VIRT_BASE) >>
+               PAGE_SHIFT, "initrd pfn %lu inside the boot region",
+               start_info->mod_start);
+        EXPECT_OK(HYPERVISOR_update_va_mapping(va,
+                  (p2m[start_info->mod_start] << PAGE_SHIFT) |
+                  _PAGE_PRESENT, UVMF_INVLPG));
+        rd = (const char *)va;
+    }
+#else
+    expect(!(start_info->flags & SIF_MOD_START_PFN),
+           "mod_start is a pfn, but the kernel has no MOD_START_PFN note");
+    expect(start_info->mod_start >= (unsigned long)_end &&
+           start_info->mod_start + start_info->mod_len <=
+           (unsigned long)start_info, "initrd at %#lx+%#lx, not between "
+           "the kernel and start_info", start_info->mod_start,
+           start_info->mod_len);
+#endif
+    expect(start_info->mod_len >= sizeof(magic) - 1 &&
+           !strncmp(rd, magic, sizeof(magic) - 1),
+           "initrd starts \"%.18s\"", rd);
+    printk("pvtest: info: initrd of %lu bytes at %#lx\n",
+           start_info->mod_len, start_info->mod_start);
+}

@@ -30,6 +30,8 @@
 #ifdef PVK_INIT_P2M
     /* The p2m list at this address, outside the boot region (as Linux). */
     XEN_NOTE(XEN_ELFNOTE_INIT_P2M,       .quad PVK_INIT_P2M)
+    /* And the initrd as a pfn range, unmapped (as Linux). */
+    XEN_NOTE(XEN_ELFNOTE_MOD_START_PFN,  .long 1)
 #endif
 #ifndef PVK_FEATURES
 #define PVK_FEATURES "!writable_page_tables"
