@@ -117,3 +117,50 @@ PVTEST(set_gdt_load_and_update_descriptor)
     EXPECT_OK(HYPERVISOR_set_gdt(NULL, 0));
     EXPECT_OK(remap_rw(gdt));
 }
+
+static long set_ldt(unsigned long va, unsigned int ents)
+{
+    struct mmuext_op op = {
+        .cmd = MMUEXT_SET_LDT,
+        .arg1.linear_addr = va,
+        .arg2.nr_ents = ents,
+    };
+
+    return HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+/*
+ * An LDT: its page mapped read-only becomes a descriptor page, its
+ * selectors then load; without it they fault. (Xen takes the page's
+ * type at the first selector load, Xenon at SET_LDT, which refuses a
+ * writable page at once: only what both do is checked.)
+ */
+PVTEST(set_ldt_load_selector)
+{
+    unsigned long ldt = scratch_page();
+
+    ((uint64_t *)ldt)[0] = DESC_DATA_DPL3;
+    ((uint64_t *)ldt)[1] = DESC_CODE64_DPL0;
+    EXPECT_OK(remap_ro(ldt));
+    EXPECT_ERR(set_ldt(ldt + 8, 2), EINVAL);    /* not page aligned */
+    EXPECT_ERR(set_ldt(ldt, 8193), EINVAL);     /* too many entries */
+    EXPECT_OK(set_ldt(ldt, 2));
+
+    load_es(0x07);                              /* index 0, TI, RPL 3 */
+    EXPECT_EQ(read_es(), 0x07);
+    /* The page is a descriptor table in use: no writable mapping. */
+    expect(remap_rw(ldt) < 0, "writable mapping of the LDT frame accepted");
+    load_es(0);
+
+    EXPECT_OK(set_ldt(0, 0));
+    if ( !pv_setjmp(trap_catch()) )
+    {
+        load_es(0x07);
+        trap_catch_end();
+        fail("an LDT selector loaded with no LDT");
+    }
+    else
+        EXPECT_EQ(caught.vector, 13);
+    load_es(0);
+    EXPECT_OK(remap_rw(ldt));
+}

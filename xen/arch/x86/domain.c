@@ -235,6 +235,8 @@ static void load_pv_state(struct vcpu *v, unsigned int cpu)
     write_cr3(mfn_to_maddr(pv_active_root(v)));
     load_gdt(GDT_VIRT(v->vcpu_id));
 
+    /* The LDT before the selectors, which may name it. */
+    pv_load_ldt(v);
     /* Selectors first: loading one resets the hidden base. */
     load_guest_selectors(v);
     wrmsr(MSR_FS_BASE, a->fs_base);

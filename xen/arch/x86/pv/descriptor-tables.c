@@ -28,6 +28,7 @@
 #include <asm/perdomain.h>
 #include <asm/pv-mm.h>
 #include <asm/pv.h>
+#include <asm/smp.h>
 
 #define DESC_P   (1UL << 47)
 #define DESC_S   (1UL << 44)
@@ -138,10 +139,102 @@ long do_set_gdt(unsigned long frame_list, unsigned long entries)
     return pv_set_gdt(current, frames, entries);
 }
 
+/* ---------------------------------------------------------------------
+ * The LDT (mmuext SET_LDT)
+ *
+ * Its pages take the segment-descriptor type, like the GDT's, and are
+ * mapped at once into the vCPU's LDT area (asm/domain.h), which a
+ * system descriptor at LDT_SELECTOR in the CPU's descriptor page points
+ * at while the vCPU runs. Xen maps them lazily, on the first fault; this
+ * takes them when they are set, so a guest that unmaps its LDT without
+ * a new SET_LDT keeps them typed (unwritable) until it does.
+ */
+
+#define LDT_ENTRIES_MAX 8192
+#define DESC_LDT64      0x2UL
+
+static void unmap_guest_ldt(struct vcpu *v)
+{
+    unsigned int i, n = (v->arch.ldt_ents * 8 + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+    for ( i = 0; i < n; i++ )
+    {
+        unsigned long va = LDT_VIRT(v->vcpu_id) + (i << PAGE_SHIFT);
+
+        put_page_and_type(mfn_to_page(_mfn(v->arch.ldt_frames[i])));
+        perdomain_set_l1e(v->arch.gdt_l1, va, 0);
+    }
+    v->arch.ldt_ents = 0;
+    v->arch.ldt_base = 0;
+}
+
+/* Loads v's LDT on this CPU (v is being switched to, or current). */
+void pv_load_ldt(struct vcpu *v)
+{
+    uint64_t *gdt = cpu_gdt_page[smp_processor_id()];
+    unsigned long base = LDT_VIRT(v->vcpu_id);
+    unsigned long limit = v->arch.ldt_ents * 8 - 1;
+    unsigned int idx = GDT_PAGE_INDEX(LDT_SELECTOR);
+
+    if ( !v->arch.ldt_ents )
+    {
+        __asm__ __volatile__ ( "lldt %w0" :: "r" (0) : "memory" );
+        return;
+    }
+    gdt[idx] = (limit & 0xffff) | ((base & 0xffffffUL) << 16) |
+               ((0x80UL | DESC_LDT64) << 40) | (((limit >> 16) & 0xf) << 48) |
+               (((base >> 24) & 0xff) << 56);
+    gdt[idx + 1] = base >> 32;
+    __asm__ __volatile__ ( "lldt %w0" :: "r" (LDT_SELECTOR) : "memory" );
+}
+
+long pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
+{
+    unsigned int i, n = (ents * 8 + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    unsigned long frames[LDT_PAGES];
+
+    if ( ents > LDT_ENTRIES_MAX || (base & ~PAGE_MASK) ||
+         (ents && !pv_guest_address_ok(base)) ||
+         (ents && !pv_guest_address_ok(base + n * PAGE_SIZE - 1)) )
+        return -EINVAL;
+
+    for ( i = 0; i < n; i++ )
+    {
+        mfn_t mfn = guest_va_to_mfn(v, base + (i << PAGE_SHIFT), false);
+
+        if ( mfn_eq(mfn, INVALID_MFN) || !mfn_valid(mfn) ||
+             !get_page_and_type(mfn_to_page(mfn), v->domain,
+                                PGT_seg_desc_page) )
+        {
+            while ( i-- )
+                put_page_and_type(mfn_to_page(_mfn(frames[i])));
+            return -EINVAL;
+        }
+        frames[i] = mfn_x(mfn);
+    }
+
+    unmap_guest_ldt(v);
+    for ( i = 0; i < n; i++ )
+    {
+        v->arch.ldt_frames[i] = frames[i];
+        perdomain_set_l1e(v->arch.gdt_l1, LDT_VIRT(v->vcpu_id) +
+                          (i << PAGE_SHIFT),
+                          (frames[i] << PAGE_SHIFT) | PAGE_HYPERVISOR_RW);
+    }
+    v->arch.ldt_base = base;
+    v->arch.ldt_ents = ents;
+    pv_load_ldt(v);
+
+    return 0;
+}
+
 void pv_release_gdt(struct vcpu *v)
 {
     if ( !mfn_eq(v->arch.gdt_l1, INVALID_MFN) && v->arch.gdt_l1.raw )
+    {
         unmap_guest_gdt(v);
+        unmap_guest_ldt(v);
+    }
 }
 
 long do_update_descriptor(unsigned long maddr, unsigned long desc)

@@ -23,8 +23,7 @@ static bool va_is_canonical(unsigned long va)
 }
 
 /* The frame behind va for v, as the guest could reach it; or invalid. */
-static mfn_t guest_va_to_mfn(const struct vcpu *v, unsigned long va,
-                             bool write)
+mfn_t guest_va_to_mfn(const struct vcpu *v, unsigned long va, bool write)
 {
     static const unsigned int shift[] = { 0, PAGE_SHIFT, L2_PAGE_SHIFT,
                                           L3_PAGE_SHIFT, L4_PAGE_SHIFT };

@@ -194,6 +194,8 @@ static int one_mmuext(struct vcpu *v, const struct mmuext_op *op)
         return new_baseptr(v, op->arg1.mfn, false);
     case MMUEXT_NEW_USER_BASEPTR:
         return new_baseptr(v, op->arg1.mfn, true);
+    case MMUEXT_SET_LDT:
+        return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
     case MMUEXT_TLB_FLUSH_LOCAL:
         flush_tlb_local();
         return 0;

@@ -94,6 +94,7 @@ struct arch_vcpu {
     unsigned int gdt_ents;
     unsigned long ldt_base;
     unsigned int ldt_ents;
+    unsigned long ldt_frames[LDT_PAGES];
     unsigned int gdt_cpu;        /* whose descriptor page GDT page 14 maps */
     mfn_t gdt_l1;                /* the L1 holding this vCPU's GDT/LDT */
 

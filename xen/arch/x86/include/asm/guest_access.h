@@ -20,7 +20,17 @@
  * interrupts may be on or off.
  */
 
+#include <xen/mm.h>
 #include <xen/types.h>
+
+struct vcpu;
+
+/*
+ * The frame behind v's guest virtual address va, walking v's active
+ * tables with the guest's permissions (RW at every level if write), or
+ * INVALID_MFN. v must be current (its tables are the ones walked).
+ */
+mfn_t guest_va_to_mfn(const struct vcpu *v, unsigned long va, bool write);
 
 unsigned long copy_from_guest_va(void *dst, unsigned long src,
                                  unsigned long len);

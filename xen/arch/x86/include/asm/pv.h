@@ -61,7 +61,9 @@ struct page_info;
 bool pv_validate_desc_page(struct page_info *pg);
 long pv_set_gdt(struct vcpu *v, const unsigned long *frames,
                 unsigned int entries);
-void pv_release_gdt(struct vcpu *v);
+void pv_release_gdt(struct vcpu *v);     /* and the LDT */
+long pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents);
+void pv_load_ldt(struct vcpu *v);
 /* The zeroed frame unused guest GDT pages map. */
 mfn_t pv_zero_mfn(void);
 
