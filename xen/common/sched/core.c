@@ -3,16 +3,22 @@
  * The scheduler: per-CPU run queues, round robin with time slices.
  *
  * Each CPU has a FIFO of runnable vCPUs and a slice timer. schedule()
- * (SCHEDULE_SOFTIRQ) puts the current vCPU at the tail if it can still
- * run, takes the head, or the CPU's idle vCPU when the queue is empty,
- * and hands over to context_switch(), which does not return. A vCPU
- * stays on the CPU it was placed on (dom0_vcpus_pin pins it there; no
- * load balancing yet): fair among the vCPUs of one CPU, which is what a
- * first guest needs, not across CPUs.
+ * (SCHEDULE_SOFTIRQ) takes the head of the queue (the current vCPU goes
+ * to the tail once its state is saved, if it can still run), or, when
+ * the queue is empty, a waiting vCPU from another CPU's queue that may
+ * run here (its affinity allows this CPU), or the CPU's idle vCPU; then
+ * context_switch(), which does not return. A vCPU queued on a busy CPU
+ * pokes an idle CPU its affinity allows, so that it takes it. That
+ * stealing is the only balancing: round robin on each CPU, idle CPUs
+ * pull work, nothing moves a vCPU that is running.
  *
  * Locking: a CPU's queue, and the on_runq/is_running state of the vCPUs
  * whose processor it is, are under that CPU's sched lock, taken with
- * interrupts off (timers wake vCPUs from interrupt context). is_running
+ * interrupts off (timers wake vCPUs from interrupt context). A vCPU's
+ * processor changes only when an idle CPU steals it off a queue, holding
+ * both CPUs' locks (the source's by trylock, so two stealers cannot
+ * deadlock); lock_vcpu() retries until the lock it holds is that of the
+ * vCPU's processor. A running vCPU is never stolen. is_running
  * stays set from the moment schedule() picks a vCPU until its state is
  * saved after it is switched out (sched_context_saved()); a wake that
  * comes in between is picked up there, so none is lost.
@@ -117,37 +123,65 @@ void sched_destroy_vcpu(struct vcpu *v)
     kill_timer(&v->poll_timer);
 }
 
+static bool cpu_idles(unsigned int cpu)
+{
+    return per_cpu(sched_cpu, cpu).ready && is_idle_vcpu(curr_on(cpu));
+}
+
 /* Under the CPU's lock: queue v if it can run and is neither queued nor
- * running; kick the CPU if it sits idle. */
+ * running; kick its CPU if it sits idle, else an idle CPU that may run
+ * it. */
 static void queue_if_runnable(struct vcpu *v, s_time_t now)
 {
-    unsigned int cpu = v->processor;
+    unsigned int cpu = v->processor, other;
 
     if ( v->is_running || v->on_runq || !vcpu_runnable(v) )
         return;
     list_add_tail(&v->runq_elem, &per_cpu(sched_cpu, cpu).runq);
     v->on_runq = true;
     runstate_change(v, RUNSTATE_runnable, now);
-    if ( per_cpu(sched_cpu, cpu).ready && is_idle_vcpu(curr_on(cpu)) )
+    if ( cpu_idles(cpu) )
+    {
         cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
+        return;
+    }
+    for_each_cpu ( other, &v->cpu_affinity )
+        if ( other != cpu && cpu_online(other) && cpu_idles(other) )
+        {
+            cpu_raise_softirq(other, SCHEDULE_SOFTIRQ);
+            return;
+        }
+}
+
+/* Locks v's processor's queue: the one v is on when the lock is held. */
+static struct sched_cpu *lock_vcpu(const struct vcpu *v, unsigned long *flags)
+{
+    for ( ;; )
+    {
+        unsigned int cpu = read_atomic(&v->processor);
+        struct sched_cpu *sc = &per_cpu(sched_cpu, cpu);
+
+        spin_lock_irqsave(&sc->lock, *flags);
+        if ( read_atomic(&v->processor) == cpu )
+            return sc;
+        spin_unlock_irqrestore(&sc->lock, *flags);
+    }
 }
 
 void vcpu_wake(struct vcpu *v)
 {
-    struct sched_cpu *sc = &per_cpu(sched_cpu, v->processor);
     unsigned long flags;
+    struct sched_cpu *sc = lock_vcpu(v, &flags);
 
-    spin_lock_irqsave(&sc->lock, flags);
     queue_if_runnable(v, NOW());
     spin_unlock_irqrestore(&sc->lock, flags);
 }
 
 void vcpu_sleep_nosync(struct vcpu *v)
 {
-    struct sched_cpu *sc = &per_cpu(sched_cpu, v->processor);
     unsigned long flags;
+    struct sched_cpu *sc = lock_vcpu(v, &flags);
 
-    spin_lock_irqsave(&sc->lock, flags);
     if ( !vcpu_runnable(v) )
     {
         if ( v->on_runq )
@@ -190,13 +224,49 @@ void vcpu_block(void)
 
 void sched_context_saved(struct vcpu *prev)
 {
-    struct sched_cpu *sc = &per_cpu(sched_cpu, prev->processor);
     unsigned long flags;
+    struct sched_cpu *sc = lock_vcpu(prev, &flags);
 
-    spin_lock_irqsave(&sc->lock, flags);
     prev->is_running = false;
     queue_if_runnable(prev, NOW());
     spin_unlock_irqrestore(&sc->lock, flags);
+}
+
+/*
+ * Under this CPU's lock, with its queue empty: a waiting vCPU of another
+ * CPU that may run here, taken off its queue and made this CPU's; or
+ * NULL. Busy queues are skipped (trylock), never waited for.
+ */
+static struct vcpu *steal(unsigned int cpu)
+{
+    unsigned int other;
+
+    for_each_online_cpu ( other )
+    {
+        struct sched_cpu *o = &per_cpu(sched_cpu, other);
+        struct vcpu *v, *found = NULL;
+
+        if ( other == cpu || list_empty(&o->runq) ||
+             !spin_trylock(&o->lock) )
+            continue;
+        list_for_each_entry ( v, &o->runq, runq_elem )
+            if ( !v->is_running && cpumask_test_cpu(cpu, &v->cpu_affinity) )
+            {
+                found = v;
+                break;
+            }
+        if ( found )
+        {
+            list_del_init(&found->runq_elem);
+            found->on_runq = false;
+            write_atomic(&found->processor, cpu);
+        }
+        spin_unlock(&o->lock);
+        if ( found )
+            return found;
+    }
+
+    return NULL;
 }
 
 static void schedule(void)
@@ -213,7 +283,11 @@ static void schedule(void)
     now = NOW();
 
     if ( list_empty(&sc->runq) )
-        next = vcpu_runnable(prev) ? prev : idle_vcpu[cpu];
+    {
+        next = vcpu_runnable(prev) && !is_idle_vcpu(prev) ? prev : steal(cpu);
+        if ( !next )
+            next = idle_vcpu[cpu];
+    }
     else
     {
         next = list_first_entry(&sc->runq, struct vcpu, runq_elem);
