@@ -31,18 +31,37 @@
     ok_;                                                                   \
 })
 
+/*
+ * A selector that no longer loads (the guest changed its descriptors
+ * under it) is replaced by null and the guest told through its failsafe
+ * callback, whose frame carries the four selectors it had (a->ds..gs are
+ * left as they were for it), as in Xen; no failsafe callback: the domain
+ * is crashed, since it would run on with segments it did not ask for.
+ */
 void load_guest_selectors(struct vcpu *v)
 {
     struct arch_vcpu *a = &v->arch;
+    bool ok = LOAD_SEG(ds, a->ds);
 
-    if ( !LOAD_SEG(ds, a->ds) )
-        a->ds = 0;
-    if ( !LOAD_SEG(es, a->es) )
-        a->es = 0;
-    if ( !LOAD_SEG(fs, a->fs) )
-        a->fs = 0;
-    if ( !LOAD_SEG(gs, a->gs) )
-        a->gs = 0;
+    ok &= LOAD_SEG(es, a->es);
+    ok &= LOAD_SEG(fs, a->fs);
+    ok &= LOAD_SEG(gs, a->gs);
+    if ( ok )
+        return;
+
+    if ( !a->failsafe_callback_eip )
+    {
+        printk(XENLOG_WARNING "d%uv%u: a segment selector no longer loads "
+               "and there is no failsafe callback\n", v->domain->domain_id,
+               v->vcpu_id);
+        domain_crash(v->domain);
+        return;
+    }
+    a->trap_bounce.eip = a->failsafe_callback_eip;
+    a->trap_bounce.flags = TBF_FAILSAFE |
+                           (a->failsafe_disables_events ? TBF_INTERRUPT : 0);
+    a->trap_bounce.error_code = 0;
+    a->trap_bounce.pending = true;
 }
 
 bool load_user_gs_selector(unsigned long sel)
