@@ -203,15 +203,16 @@ CTRL_A = "\x01"
 TO_XEN = ("(XEN) *** Serial input to Xen (type 'CTRL-a' three times to "
           "switch input)")
 CENSUS = re.compile(r"^\(XEN\) mm-audit: RAM frames mapped by class: .* "
-                    r"mapcache=(\d+) .* guest=(\d+) shared=(\d+) .* "
-                    r"unexpected=(\d+)$", re.M)
+                    r"mapcache=(\d+) .* vcpuinfo=(\d+) .* guest=(\d+) "
+                    r"shared=(\d+) .* unexpected=(\d+)$", re.M)
 
 
 @pytest.mark.parametrize("fw", ["bios", "efi"])
 def test_census_while_dom0_idles(workdir, kernels, fw):
     """dom0 has run every check and idles; the debug keys then show it,
     and the mapping census finds none of its frames mapped at rest in the
-    hypervisor, no mapcache slot held, and only shared_info shared."""
+    hypervisor but the vcpu_info it registered (its own class), no
+    mapcache slot held, and only shared_info shared."""
     iso = make_iso(workdir, "console=com1",
                    modules=[(kernels("pvkernel"), "loop")])
     b = boot(iso, firmware=fw, smp=2, timeout=240, send=[
@@ -226,9 +227,11 @@ def test_census_while_dom0_idles(workdir, kernels, fw):
     assert m and int(m.group(2)) == 0, b
     census = CENSUS.findall(b.output)
     assert len(census) == 1, b
-    mapcache, guest, shared, unexpected = map(int, census[0])
+    mapcache, vcpuinfo, guest, shared, unexpected = map(int, census[0])
     assert unexpected == 0, b
-    # The audit itself holds the slots it walks with; no guest frame.
+    # The audit itself holds the slots it walks with; no guest frame but
+    # the one vcpu_info the last check registered.
+    assert vcpuinfo == 1, b
     assert guest == 0, b
     assert shared == 1, b                   # dom0's shared_info
     assert mapcache <= 4, b

@@ -357,7 +357,7 @@ static uint64_t block_once(void)
 
     HYPERVISOR_sched_op(SCHEDOP_block, NULL);
     now = system_time_ns(0);
-    shared->vcpu_info[0].evtchn_upcall_mask = 1;
+    vcpu_info_of[0]->evtchn_upcall_mask = 1;
     ack_events();
     return now;
 }

@@ -13,6 +13,7 @@
 
 start_info_t *start_info;
 shared_info_t *shared;
+vcpu_info_t *vcpu_info_of[2];
 unsigned long *p2m;
 unsigned long *m2p;
 unsigned long m2p_start, m2p_end;
@@ -150,7 +151,7 @@ static void run_checks(const char *only)
         skip_reason[0] = '\0';
         /* Every check starts from the same trap table and masked events. */
         install_trap_table();
-        shared->vcpu_info[0].evtchn_upcall_mask = 1;
+        vcpu_info_of[0]->evtchn_upcall_mask = 1;
         memset(events_seen, 0, sizeof(events_seen));
         run_one(t);
         unexpected_trap[0] = '\0';
@@ -222,6 +223,8 @@ void pvkernel_main(start_info_t *si)
                                       si->shared_info | _PAGE_PRESENT |
                                       _PAGE_RW | _PAGE_USER, UVMF_INVLPG) )
         crash("cannot map shared_info");
+    vcpu_info_of[0] = &shared->vcpu_info[0];
+    vcpu_info_of[1] = &shared->vcpu_info[1];
     traps_init();
 
     only_p = option("only", only, sizeof(only));

@@ -139,7 +139,7 @@ void scratch_reset(void)
 
 uint64_t system_time_ns(unsigned int cpu)
 {
-    volatile struct vcpu_time_info *t = &shared->vcpu_info[cpu].time;
+    volatile struct vcpu_time_info *t = &vcpu_info_of[cpu]->time;
     uint32_t ver;
     uint64_t ns;
 

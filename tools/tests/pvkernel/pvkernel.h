@@ -48,6 +48,7 @@
 #define ENOENT  2
 #define ESRCH   3
 #define EINVAL  22
+#define ENXIO   6
 #define EFAULT  14
 #define EACCES  13
 #define EBUSY   16
@@ -130,6 +131,11 @@ long hypercall_any(unsigned int nr, unsigned long a1, unsigned long a2,
 
 extern start_info_t *start_info;
 extern shared_info_t *shared;
+/*
+ * Each vCPU's vcpu_info: in shared_info until VCPUOP_register_vcpu_info
+ * moves it (check-vcpu.c), after which the old slot is no longer kept.
+ */
+extern vcpu_info_t *vcpu_info_of[2];
 extern unsigned long *p2m;          /* start_info->mfn_list */
 extern unsigned long *m2p;          /* read-only machine-to-phys table */
 extern unsigned long m2p_start, m2p_end;
@@ -289,7 +295,7 @@ long set_pte(uint64_t maddr, uint64_t val);
 
 static inline unsigned long read_cr2_shared(void)
 {
-    return shared->vcpu_info[0].arch.cr2;
+    return vcpu_info_of[0]->arch.cr2;
 }
 
 static inline uint64_t rdtsc(void)

@@ -71,7 +71,7 @@ unsigned int nr_upcalls(void)
  */
 void ack_events(void)
 {
-    vcpu_info_t *vi = &shared->vcpu_info[0];
+    vcpu_info_t *vi = vcpu_info_of[0];
     unsigned long sel;
 
     vi->evtchn_upcall_pending = 0;
@@ -106,7 +106,7 @@ void do_trap(struct trap_frame *f)
     {
         caught.vector = f->vector;
         caught.error_code = f->error_code;
-        caught.cr2 = shared->vcpu_info[0].arch.cr2;
+        caught.cr2 = vcpu_info_of[0]->arch.cr2;
         caught.frame = *f;
         caught.count++;
         if ( catch_mode == CATCH_LONGJMP )
@@ -122,7 +122,7 @@ void do_trap(struct trap_frame *f)
     snprintf(unexpected_trap, sizeof(unexpected_trap),
              "unexpected trap %#lx ec %#lx at rip %#lx cs %#lx rsp %#lx cr2 %#lx",
              f->vector, f->error_code, f->rip, f->cs, f->rsp,
-             shared->vcpu_info[0].arch.cr2);
+             vcpu_info_of[0]->arch.cr2);
     if ( check_jmp )
         pv_longjmp(check_jmp, 1);
     crash(unexpected_trap);

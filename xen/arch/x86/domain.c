@@ -110,6 +110,7 @@ void arch_domain_teardown(struct domain *d)
         if ( d->vcpu[i] )
         {
             pv_release_gdt(d->vcpu[i]);
+            pv_release_vcpu_info(d->vcpu[i]);
             pv_vcpu_release_tables(d->vcpu[i]);
         }
 }

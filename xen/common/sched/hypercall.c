@@ -152,6 +152,9 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
     case VCPUOP_initialise:
         return pv_vcpu_initialise(v, arg);
 
+    case VCPUOP_register_vcpu_info:
+        return pv_register_vcpu_info(v, arg);
+
     case VCPUOP_is_up:
         return !test_bit(_VPF_down, &v->pause_flags);
 

@@ -69,6 +69,7 @@
 #include <asm/page.h>
 #include <asm/page-owner.h>
 #include <asm/pg2virt.h>
+#include <asm/pv.h>
 #include <asm/smp.h>
 #include <xen/domain_page.h>
 #include <xen/lib.h>
@@ -80,7 +81,7 @@
 
 static const char *const class_names[MA_NR] = {
     "image", "frametable", "tracking", "xenheap", "vmap", "mapcache",
-    "directmap", "bootmap", "trampoline", "m2p", "other",
+    "directmap", "bootmap", "trampoline", "m2p", "vcpuinfo", "other",
 };
 
 static const char *const reason_names[MAR_NR] = {
@@ -205,8 +206,9 @@ static enum mm_audit_class classify(const struct walk *w, unsigned long va)
         return MA_M2P;
     if ( va >= XENHEAP_VIRT_START && va < XENHEAP_VIRT_END )
         return MA_XENHEAP;
+    /* A guest's registered vcpu_info: vmap, but a guest frame at rest. */
     if ( va >= VMAP_VIRT_START && va < VMAP_VIRT_END )
-        return MA_VMAP;
+        return pv_va_is_vcpu_info(va) ? MA_VCPUINFO : MA_VMAP;
     if ( va >= MAPCACHE_VIRT_START && va < MAPCACHE_VIRT_END )
         return MA_MAPCACHE;
     if ( va_in_directmap(va) )
@@ -268,6 +270,8 @@ static enum mm_audit_reason check_page(const struct walk *w,
         if ( !m2p_va_backed(va) )
             return MAR_M2P_HOLE;
         return own_frame(mfn, ram) ? MAR_NONE : MAR_NOT_OWN_FRAME;
+    case MA_VCPUINFO:
+        return check_vmap(va, mfn, ram);
     case MA_XENHEAP:
         return check_xenheap(va, mfn, ram);
     case MA_VMAP:
@@ -297,7 +301,7 @@ static void visit_page(const struct walk *w, enum mm_audit_class c,
     else
         w->a->nonram++;
     /* Only an allocated page's owner field names an owner (see v.order). */
-    if ( ram && mfn_valid(mfn) &&
+    if ( ram && mfn_valid(mfn) && c != MA_VCPUINFO &&
          (mfn_to_page(mfn)->count_info & PGC_allocated) )
     {
         if ( mfn_to_page(mfn)->count_info & PGC_xen_heap )

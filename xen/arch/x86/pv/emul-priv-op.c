@@ -117,7 +117,12 @@ static bool read_msr(const struct vcpu *v, uint32_t msr, uint64_t *val)
         *val = rdtsc_ordered();
         return true;
     case MSR_APIC_BASE:
-        *val = rdmsr(msr);
+        /*
+         * A virtual one, whatever CPU the vCPU is on now: the default
+         * base, enabled, BSP for vCPU 0 (the host's would change with
+         * every migration).
+         */
+        *val = 0xfee00000UL | (1UL << 11) | (v->vcpu_id ? 0 : 1UL << 8);
         return true;
     case MSR_MISC_ENABLE:
         /* Branch trace and PEBS are not for PV guests: unavailable. */

@@ -99,6 +99,8 @@ struct arch_vcpu {
     mfn_t gdt_l1;                /* the L1 holding this vCPU's GDT/LDT */
 
     unsigned long runstate_guest; /* registered runstate area, or 0 */
+    void *vcpu_info_page;        /* register_vcpu_info: its global mapping */
+    mfn_t vcpu_info_mfn;
 };
 
 #endif /* ASM_X86_DOMAIN_H */

@@ -21,7 +21,8 @@
 /* Where a mapping lies; RAM frames are counted per class. */
 enum mm_audit_class {
     MA_IMAGE, MA_FRAMETABLE, MA_TRACKING, MA_XENHEAP, MA_VMAP, MA_MAPCACHE,
-    MA_DIRECTMAP, MA_BOOTMAP, MA_TRAMPOLINE, MA_M2P, MA_OTHER, MA_NR
+    MA_DIRECTMAP, MA_BOOTMAP, MA_TRAMPOLINE, MA_M2P, MA_VCPUINFO, MA_OTHER,
+    MA_NR
 };
 
 /* Why a mapping is unexpected. */

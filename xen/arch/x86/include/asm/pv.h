@@ -67,6 +67,12 @@ void pv_load_ldt(struct vcpu *v);
 /* The zeroed frame unused guest GDT pages map. */
 mfn_t pv_zero_mfn(void);
 
+/* VCPUOP_register_vcpu_info (pv/vcpu-info.c), and its undoing. */
+long pv_register_vcpu_info(struct vcpu *v, unsigned long arg);
+void pv_release_vcpu_info(struct vcpu *v);
+/* Is va the global mapping of a registered vcpu_info? (for the audit) */
+bool pv_va_is_vcpu_info(unsigned long va);
+
 /* VCPUOP_initialise (pv/vcpu-init.c): v must be down and new. */
 long pv_vcpu_initialise(struct vcpu *v, unsigned long arg);
 
