@@ -149,10 +149,11 @@ long do_stack_switch(unsigned long ss, unsigned long esp)
 {
     struct arch_vcpu *a = &current->arch;
 
-    /* Only ring-3 stack selectors make sense for a ring-3 kernel. */
-    if ( (ss & 3) != 3 )
-        return -EPERM;
-    a->kernel_ss = ss;
+    /*
+     * The kernel runs in ring 3: its stack selector gets RPL 3, as Xen
+     * fixes it up (Linux passes its own __KERNEL_DS).
+     */
+    a->kernel_ss = ss | 3;
     a->kernel_sp = esp;
 
     return 0;

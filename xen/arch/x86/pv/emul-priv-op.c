@@ -322,6 +322,13 @@ static unsigned int emulate_one(struct cpu_user_regs *regs, const uint8_t *p,
     uint64_t val;
     unsigned int rex = 0, i = 0;
 
+    /*
+     * CLI and STI with enough virtual IOPL: no-ops, as in Xen (the
+     * guest's interrupt flag is its event mask, which POPF could not
+     * restore anyway).
+     */
+    if ( len >= 1 && (p[0] == 0xfa || p[0] == 0xfb) )
+        return io_allowed(v) ? 1 : 0;
     if ( len >= 1 && (p[0] & 0xf0) == 0x40 )
         rex = p[i++];
     if ( len < i + 2 || p[i] != 0x0f )

@@ -7,6 +7,7 @@
 #include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <asm/guest_access.h>
 #include <asm/pv.h>
 #include <public/xen.h>
 
@@ -15,6 +16,8 @@ typedef long (*hypercall_fn_t)(unsigned long, unsigned long, unsigned long,
 
 /* Handlers take fewer arguments than the ABI passes; the rest are unused. */
 #define HC(nr, fn) [__HYPERVISOR_##nr] = (hypercall_fn_t)(void (*)(void))(fn)
+
+static long do_multicall(unsigned long list, unsigned long nr);
 
 static const hypercall_fn_t hypercall_table[] = {
     HC(set_trap_table, do_set_trap_table),
@@ -29,6 +32,7 @@ static const hypercall_fn_t hypercall_table[] = {
     HC(update_descriptor, do_update_descriptor),
     HC(memory_op, do_memory_op),
     HC(update_va_mapping, do_update_va_mapping),
+    HC(multicall, do_multicall),
     HC(set_timer_op, do_set_timer_op),
     HC(xen_version, do_xen_version),
     HC(console_io, do_console_io),
@@ -50,11 +54,45 @@ static const char *const hypercall_names[NR_HYPERCALLS] = {
     HN(set_trap_table), HN(mmu_update), HN(set_gdt), HN(stack_switch),
     HN(set_callbacks), HN(fpu_taskswitch), HN(platform_op),
     HN(set_debugreg), HN(get_debugreg), HN(update_descriptor),
-    HN(memory_op), HN(update_va_mapping), HN(set_timer_op),
+    HN(memory_op), HN(multicall), HN(update_va_mapping), HN(set_timer_op),
     HN(xen_version), HN(console_io), HN(vm_assist), HN(iret), HN(vcpu_op),
     HN(set_segment_base), HN(mmuext_op), HN(sched_op), HN(callback_op),
     HN(event_channel_op), HN(physdev_op),
 };
+
+/*
+ * multicall: a batch of hypercalls, each entry's result written back
+ * into it; a failing entry does not stop the batch (its result says
+ * so). Entries that cannot be batched (iret, which replaces the
+ * caller's frame; multicall itself) get -EINVAL. No continuation yet: a
+ * batch runs to its end.
+ */
+static long do_multicall(unsigned long list, unsigned long nr)
+{
+    unsigned long i;
+
+    for ( i = 0; i < nr; i++ )
+    {
+        unsigned long addr = list + i * sizeof(struct multicall_entry);
+        struct multicall_entry mc;
+        hypercall_fn_t fn = NULL;
+
+        if ( copy_from_guest_va(&mc, addr, sizeof(mc)) )
+            return -EFAULT;
+        if ( mc.op < NR_HYPERCALLS && mc.op != __HYPERVISOR_iret &&
+             mc.op != __HYPERVISOR_multicall )
+            fn = hypercall_table[mc.op];
+        mc.result = fn ? fn(mc.args[0], mc.args[1], mc.args[2], mc.args[3],
+                            mc.args[4])
+                       : (mc.op == __HYPERVISOR_iret ||
+                          mc.op == __HYPERVISOR_multicall ? -EINVAL : -ENOSYS);
+        if ( copy_to_guest_va(addr + offsetof(struct multicall_entry, result),
+                              &mc.result, sizeof(mc.result)) )
+            return -EFAULT;
+    }
+
+    return 0;
+}
 
 /* Each unknown number is reported once (at debug level). */
 static unsigned long unknown_seen[(64 + 63) / 64];

@@ -392,6 +392,33 @@ void put_page_and_type(struct page_info *pg)
  * Changing one entry of a validated table
  */
 
+int mod_table_entry_cmpxchg(struct page_info *table, unsigned int level,
+                            unsigned int idx, pgentry_t old, pgentry_t new)
+{
+    struct domain *d = page_get_owner(table);
+    pgentry_t *t, seen;
+    int rc;
+
+    if ( level == 4 && xen_l4_slot(idx) )
+        return -EPERM;
+    new = adjust_guest_entry(new);
+    rc = get_page_from_entry(new, level, d);
+    if ( rc )
+        return rc;
+
+    t = map_domain_page(page_to_mfn(table));
+    seen = cmpxchg(&t[idx], old, new);
+    unmap_domain_page(t);
+
+    if ( seen != old )
+    {
+        put_page_from_entry(new, level);
+        return -EAGAIN;
+    }
+    put_page_from_entry(old, level);
+    return 0;
+}
+
 int mod_table_entry(struct page_info *table, unsigned int level,
                     unsigned int idx, pgentry_t new, bool preserve_ad)
 {

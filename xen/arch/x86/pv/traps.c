@@ -83,6 +83,8 @@ void pv_trap(struct cpu_user_regs *regs)
     struct vcpu *v = current;
     unsigned int vec = regs->vector;
     uint32_t ec = regs->error_code;
+    /* Before interrupts: a fault in a handler would overwrite it. */
+    unsigned long cr2 = vec == X86_EXC_PF ? read_cr2() : 0;
 
     local_irq_enable();
 
@@ -102,9 +104,12 @@ void pv_trap(struct cpu_user_regs *regs)
         if ( pv_emulate_privileged_op(regs) )
             return;
 
+    if ( vec == X86_EXC_PF && pv_ptwr_emulate(regs, cr2) )
+        return;
+
     if ( vec == X86_EXC_PF )
     {
-        v->vcpu_info->arch.cr2 = read_cr2();
+        v->vcpu_info->arch.cr2 = cr2;
         /* The guest kernel runs in ring 3, but it is no user. */
         ec &= ~PFEC_user;
         if ( !(v->arch.flags & TF_kernel_mode) )

@@ -39,4 +39,12 @@ void put_page_from_entry(pgentry_t e, unsigned int level);
 int mod_table_entry(struct page_info *table, unsigned int level,
                     unsigned int idx, pgentry_t new, bool preserve_ad);
 
+/*
+ * As mod_table_entry(), but only if the entry still holds old: -EAGAIN
+ * (nothing changed, nothing referenced) if another writer got there
+ * first. For emulated guest writes, which must act on what they read.
+ */
+int mod_table_entry_cmpxchg(struct page_info *table, unsigned int level,
+                            unsigned int idx, pgentry_t old, pgentry_t new);
+
 #endif /* ASM_X86_PV_MM_H */

@@ -40,6 +40,9 @@ static inline bool pv_guest_address_ok(unsigned long va)
 void pv_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
               uint32_t *c, uint32_t *d);
 
+/* A #PF that is the guest kernel writing its own L1: emulated (pv/ptwr.c). */
+bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long cr2);
+
 /* Privileged instructions a PV guest may use (pv/emul-priv-op.c). */
 bool pv_emulate_privileged_op(struct cpu_user_regs *regs);
 
