@@ -338,7 +338,7 @@ asm ( ".pushsection .bss.ptwr_buf, \"aw\", @nobits\n"
     X(reg_mov, -ENOEXEC, movq %rcx, %rbx)                                   \
     X(reg_or_imm, -ENOEXEC, orq $1, %rbx)                                   \
     X(reg_xchg, -ENOEXEC, xchgq %rcx, %rbx)                                 \
-    X(reg_cmpxchg, -ENOEXEC, .byte 0xf0; cmpxchgq %rcx, %rbx)                      \
+    X(reg_cmpxchg, -ENOEXEC, .byte 0xf0; cmpxchgq %rcx, %rbx)              \
     X(reg_bts, -ENOEXEC, btsq $1, %rbx)                                     \
     X(lock_mov, -ENOEXEC, .byte 0xf0; movq %rcx, (%rbx))                    \
     X(lock_mov_imm, -ENOEXEC, .byte 0xf0; movl $1, (%rbx))                  \
@@ -419,6 +419,7 @@ const void *native_target;
 unsigned long native_saved_rsp;
 
 void native_run(void);
+extern const uint8_t native_return[];
 
 #define IN(r)  "native_in+" STR(UREGS_##r) "(%rip)"
 #define OUT(r) "native_out+" STR(UREGS_##r) "(%rip)"
@@ -454,9 +455,16 @@ asm ( ".pushsection .text.ptwr_runner, \"ax\", @progbits\n"
       ".popsection" );
 
 static volatile unsigned int faults;
+static volatile int escaped;
 static volatile unsigned long fault_cr2, fault_rip, fault_err;
+static sigjmp_buf native_escape;
 
-static void on_segv(int sig, siginfo_t *si, void *ctx)
+/*
+ * The one expected fault opens the buffer and lets the instruction
+ * restart. Anything else (a second fault, one outside the buffer, #UD)
+ * means the instruction is not what the decoder said: leave it.
+ */
+static void on_fault(int sig, siginfo_t *si, void *ctx)
 {
     ucontext_t *uc = ctx;
     unsigned long a = (unsigned long)si->si_addr;
@@ -466,12 +474,11 @@ static void on_segv(int sig, siginfo_t *si, void *ctx)
     fault_rip = uc->uc_mcontext.gregs[REG_RIP];
     fault_err = uc->uc_mcontext.gregs[REG_ERR];
 
-    /* Not ours: let it crash as it would have. */
-    if ( a < (unsigned long)ptwr_buf || a >= (unsigned long)ptwr_buf + BUF_SIZE ||
-         faults > 1 )
+    if ( sig != SIGSEGV || a < (unsigned long)ptwr_buf ||
+         a >= (unsigned long)ptwr_buf + BUF_SIZE || faults > 1 )
     {
-        signal(sig, SIG_DFL);
-        return;
+        escaped = sig;
+        siglongjmp(native_escape, 1);
     }
     mprotect(ptwr_buf, BUF_SIZE, PROT_READ | PROT_WRITE);
 }
@@ -480,7 +487,7 @@ static void setup_signals(void)
 {
     static bool done;
     static stack_t ss;
-    struct sigaction sa = { .sa_sigaction = on_segv,
+    struct sigaction sa = { .sa_sigaction = on_fault,
                             .sa_flags = SA_SIGINFO | SA_ONSTACK };
 
     if ( done )
@@ -491,21 +498,28 @@ static void setup_signals(void)
     CHECK(sigaltstack(&ss, NULL) == 0);
     sigemptyset(&sa.sa_mask);
     CHECK(sigaction(SIGSEGV, &sa, NULL) == 0);
+    CHECK(sigaction(SIGBUS, &sa, NULL) == 0);
+    CHECK(sigaction(SIGILL, &sa, NULL) == 0);
     done = true;
 }
 
 /* Runs code with native_in, the buffer read-only; one write fault. */
-static void run_native(const void *code)
+static void run_native(const void *code, const char *name)
 {
     setup_signals();
     faults = 0;
+    escaped = 0;
     native_target = code;
     CHECK(mprotect(ptwr_buf, BUF_SIZE, PROT_READ) == 0);
-    native_run();
+    if ( !sigsetjmp(native_escape, 1) )
+        native_run();
     CHECK(mprotect(ptwr_buf, BUF_SIZE, PROT_READ | PROT_WRITE) == 0);
-    CHECK_EQ(faults, 1);
+    CHECK_MSG(!escaped, "%s: signal %d, address %#lx, at %#lx", name,
+              escaped, fault_cr2, fault_rip);
+    CHECK_MSG(faults == 1, "%s: %u faults", name, faults);
     CHECK_EQU(fault_rip, (unsigned long)code);
-    CHECK_MSG(fault_err & 2, "fault error code %#lx: not a write", fault_err);
+    CHECK_MSG(fault_err & 2, "%s: fault error code %#lx: not a write", name,
+              fault_err);
 }
 
 /* ------------------------------------------------------------------------
@@ -565,6 +579,13 @@ static int decode_exact(const uint8_t *p, unsigned int n,
     free(q);
 
     return rc;
+}
+
+static bool same_insn(const struct ptwr_insn *a, const struct ptwr_insn *b)
+{
+    return a->len == b->len && a->size == b->size && a->op == b->op &&
+           a->lock == b->lock && a->addr == b->addr && a->src == b->src &&
+           a->bit == b->bit && a->reg == b->reg && a->high8 == b->high8;
 }
 
 /* Flags an instruction leaves undefined: not compared. */
@@ -631,16 +652,91 @@ static unsigned int good_runs;
 static unsigned int zf_set[ARRAY_SIZE(good_cases)];
 static unsigned int zf_clear[ARRAY_SIZE(good_cases)];
 
-static void check_good(const struct good_case *c, unsigned int variant)
+/*
+ * Runs len bytes of code with registers in on the buffer as it is, and
+ * checks the decoder and the emulator against what the CPU did. size 0:
+ * any operand size.
+ */
+static void compare_with_cpu(const char *name, unsigned int variant,
+                             const uint8_t *code, unsigned int len,
+                             unsigned int size,
+                             const struct cpu_user_regs *in)
 {
     static uint8_t before[BUF_SIZE], want[BUF_SIZE];
-    unsigned int len = c->end - c->start;
-    struct cpu_user_regs in, emul;
+    struct cpu_user_regs emul;
     struct ptwr_insn insn;
     struct ptwr_result res;
     unsigned long cr2, slot, undef;
-    uint64_t old, now = 0;
+    uint64_t old, now;
     int rc, i;
+
+    memcpy(before, ptwr_buf, BUF_SIZE);
+    native_in = *in;
+    run_native(code, name);
+    cr2 = fault_cr2;
+
+    CHECK_MSG(cr2 >= (unsigned long)ptwr_buf &&
+              cr2 < (unsigned long)ptwr_buf + BUF_SIZE,
+              "%s: CR2 %#lx outside the buffer", name, cr2);
+    slot = (cr2 & ~7UL) - (unsigned long)ptwr_buf;
+    memcpy(&old, before + slot, 8);
+
+    rc = decode_exact(code, len, in, cr2, &insn);
+    CHECK_MSG(rc == 0, "%s: decode: %d (address %#lx, CR2 %#lx)", name,
+              rc, insn.addr, cr2);
+    CHECK_MSG(insn.len == len, "%s: length %u, want %u", name, insn.len,
+              len);
+    CHECK_MSG(!size || insn.size == size, "%s: size %u, want %u", name,
+              insn.size, size);
+    CHECK_MSG(insn.addr == cr2, "%s: address %#lx, CR2 %#lx", name,
+              insn.addr, cr2);
+
+    /* Another address is not this instruction's fault. */
+    CHECK_EQ(decode_exact(code, len, in, cr2 + 1, &insn), -EINVAL);
+    CHECK_EQ(decode_exact(code, len, in, cr2 - 8, &insn), -EINVAL);
+    /* Trailing bytes change nothing. */
+    {
+        uint8_t more[32];
+        struct ptwr_insn again;
+
+        memset(more, 0x89, sizeof(more));
+        memcpy(more, code, len);
+        CHECK_EQ(ptwr_decode(more, sizeof(more), in, cr2, &again), 0);
+        CHECK_EQ(decode_exact(code, len, in, cr2, &insn), 0);
+        CHECK(same_insn(&insn, &again));
+    }
+
+    rc = ptwr_emulate(&insn, old, in, &res);
+    CHECK_MSG(rc == 0, "%s: emulate: %d", name, rc);
+
+    memcpy(&now, ptwr_buf + slot, 8);
+    CHECK_MSG(now == res.new_pte,
+              "%s (variant %u): entry %#lx -> CPU %#lx, emulated %#lx",
+              name, variant, old, now, res.new_pte);
+    if ( !res.store )
+        CHECK_EQU(res.new_pte, old);
+    /* Nothing else in the buffer changed. */
+    memcpy(want, before, BUF_SIZE);
+    memcpy(want + slot, &res.new_pte, 8);
+    CHECK_MSG(!memcmp(want, ptwr_buf, BUF_SIZE), "%s: stray write", name);
+
+    emul = *in;
+    ptwr_commit(&insn, &res, &emul);
+    for ( i = 0; i < 16; i++ )
+        CHECK_MSG(*gpr(&emul, i) == *gpr(&native_out, i),
+                  "%s (variant %u): %s %#lx -> CPU %#lx, emulated %#lx",
+                  name, variant, gpr_names[i], *gpr((void *)in, i),
+                  *gpr(&native_out, i), *gpr(&emul, i));
+    CHECK_EQU(emul.rip, in->rip + len);
+    undef = undefined_flags(insn.op);
+    CHECK_MSG(!((emul.rflags ^ native_out.rflags) & ~undef),
+              "%s (variant %u): flags %#lx -> CPU %#lx, emulated %#lx",
+              name, variant, in->rflags, native_out.rflags, emul.rflags);
+}
+
+static void check_good(const struct good_case *c, unsigned int variant)
+{
+    struct cpu_user_regs in;
 
     fill_buf(variant);
     case_regs(c, &in, variant);
@@ -653,12 +749,13 @@ static void check_good(const struct good_case *c, unsigned int variant)
     if ( variant == 1 && !strncmp(c->name, "cmpxchg", 7) )
     {
         uint64_t mask = c->size == 8 ? ~0ULL : (1ULL << (c->size * 8)) - 1;
+        uint64_t now = 0;
 
         native_in = in;
-        run_native(c->start);
-        cr2 = fault_cr2;
+        run_native(c->start, c->name);
         fill_buf(variant);
-        memcpy(&now, ptwr_buf + cr2 - (unsigned long)ptwr_buf, c->size);
+        memcpy(&now, ptwr_buf + fault_cr2 - (unsigned long)ptwr_buf,
+               c->size);
         if ( !strncmp(c->name, "cmpxchg8b", 9) )
         {
             in.rax = (in.rax & ~0xffffffffUL) | (now & 0xffffffffUL);
@@ -668,72 +765,9 @@ static void check_good(const struct good_case *c, unsigned int variant)
             in.rax = (in.rax & ~mask) | (now & mask);
     }
 
-    memcpy(before, ptwr_buf, BUF_SIZE);
-    native_in = in;
-    run_native(c->start);
-    cr2 = fault_cr2;
+    compare_with_cpu(c->name, variant, c->start, c->end - c->start,
+                     c->size, &in);
     good_runs++;
-
-    CHECK_MSG(cr2 >= (unsigned long)ptwr_buf &&
-              cr2 < (unsigned long)ptwr_buf + BUF_SIZE,
-              "%s: CR2 %#lx outside the buffer", c->name, cr2);
-    slot = (cr2 & ~7UL) - (unsigned long)ptwr_buf;
-    memcpy(&old, before + slot, 8);
-
-    rc = decode_exact(c->start, len, &in, cr2, &insn);
-    CHECK_MSG(rc == 0, "%s: decode: %d (address %#lx, CR2 %#lx)", c->name,
-              rc, insn.addr, cr2);
-    CHECK_MSG(insn.len == len, "%s: length %u, want %u", c->name, insn.len,
-              len);
-    CHECK_MSG(insn.size == c->size, "%s: size %u, want %u", c->name,
-              insn.size, c->size);
-    CHECK_MSG(insn.addr == cr2, "%s: address %#lx, CR2 %#lx", c->name,
-              insn.addr, cr2);
-
-    /* Another address is not this instruction's fault. */
-    CHECK_EQ(decode_exact(c->start, len, &in, cr2 + 1, &insn), -EINVAL);
-    CHECK_EQ(decode_exact(c->start, len, &in, cr2 - 8, &insn), -EINVAL);
-    /* Trailing bytes change nothing. */
-    {
-        uint8_t more[32];
-        struct ptwr_insn again;
-
-        memset(more, 0x89, sizeof(more));
-        memcpy(more, c->start, len);
-        CHECK_EQ(ptwr_decode(more, sizeof(more), &in, cr2, &again), 0);
-        CHECK_EQ(decode_exact(c->start, len, &in, cr2, &insn), 0);
-        CHECK(again.len == insn.len && again.addr == insn.addr &&
-              again.src == insn.src && again.op == insn.op &&
-              again.bit == insn.bit && again.reg == insn.reg);
-    }
-
-    rc = ptwr_emulate(&insn, old, &in, &res);
-    CHECK_MSG(rc == 0, "%s: emulate: %d", c->name, rc);
-
-    memcpy(&now, ptwr_buf + slot, 8);
-    CHECK_MSG(now == res.new_pte,
-              "%s (variant %u): entry %#lx -> CPU %#lx, emulated %#lx",
-              c->name, variant, old, now, res.new_pte);
-    if ( !res.store )
-        CHECK_EQU(res.new_pte, old);
-    /* Nothing else in the buffer changed. */
-    memcpy(want, before, BUF_SIZE);
-    memcpy(want + slot, &res.new_pte, 8);
-    CHECK_MSG(!memcmp(want, ptwr_buf, BUF_SIZE), "%s: stray write",
-              c->name);
-
-    emul = in;
-    ptwr_commit(&insn, &res, &emul);
-    for ( i = 0; i < 16; i++ )
-        CHECK_MSG(*gpr(&emul, i) == *gpr(&native_out, i),
-                  "%s (variant %u): %s %#lx -> CPU %#lx, emulated %#lx",
-                  c->name, variant, gpr_names[i], *gpr(&in, i),
-                  *gpr(&native_out, i), *gpr(&emul, i));
-    CHECK_EQU(emul.rip, (unsigned long)c->end);
-    undef = undefined_flags(insn.op);
-    CHECK_MSG(!((emul.rflags ^ native_out.rflags) & ~undef),
-              "%s (variant %u): flags %#lx -> CPU %#lx, emulated %#lx",
-              c->name, variant, in.rflags, native_out.rflags, emul.rflags);
 
     if ( native_out.rflags & FLAG_ZF )
         zf_set[c - good_cases]++;
@@ -774,7 +808,7 @@ TEST(range_refused)
         fill_buf(0);
         case_regs(c, &in, 0);
         native_in = in;
-        run_native(c->start);
+        run_native(c->start, c->name);
         rc = decode_exact(c->start, c->end - c->start, &in, fault_cr2, &insn);
         CHECK_MSG(rc == -ERANGE, "%s: decode: %d, want %d", c->name, rc,
                   -ERANGE);
@@ -836,6 +870,7 @@ TEST(truncated_refused)
  * Random bytes.
  */
 
+/* The six prefixes the decoder takes come first. */
 static const uint8_t fuzz_prefixes[] = {
     0x66, 0xf0, 0x3e, 0x26, 0x2e, 0x36, 0x64, 0x65, 0xf2, 0xf3, 0x67,
     0x40, 0x41, 0x44, 0x48, 0x49, 0x4c, 0x4f,
@@ -846,7 +881,10 @@ static const uint8_t fuzz_opcodes[] = {
 };
 static const uint8_t fuzz_0f[] = { 0xb0, 0xb1, 0xc7, 0xab, 0xb3, 0xbb, 0xba };
 
-/* Half the time pure noise, else prefixes and a known opcode then noise. */
+/*
+ * Half the time pure noise, else prefixes (now and then too many) and a
+ * known opcode, then noise.
+ */
 static unsigned int fuzz_bytes(uint8_t *b)
 {
     unsigned int n = 0, len = 1 + rnd() % 20, i;
@@ -855,26 +893,22 @@ static unsigned int fuzz_bytes(uint8_t *b)
         b[i] = rnd();
     if ( rnd() & 1 )
     {
-        unsigned int np = rnd() % 4;
+        unsigned int np = rnd() % 8 ? rnd() % 4 : 4 + rnd() % 8;
 
+        /* Long runs only of prefixes the decoder takes, to reach 15. */
         for ( i = 0; i < np; i++ )
-            b[n++] = fuzz_prefixes[rnd() % sizeof(fuzz_prefixes)];
+            b[n++] = fuzz_prefixes[rnd() % (np < 4 ? sizeof(fuzz_prefixes)
+                                                   : 6)];
         b[n] = fuzz_opcodes[rnd() % sizeof(fuzz_opcodes)];
         if ( b[n++] == 0x0f )
             b[n++] = fuzz_0f[rnd() % sizeof(fuzz_0f)];
-        if ( n > len )
-            len = n;
+        if ( n > len || np >= 4 )
+            len = 20;
     }
 
     return len;
 }
 
-static bool same_insn(const struct ptwr_insn *a, const struct ptwr_insn *b)
-{
-    return a->len == b->len && a->size == b->size && a->op == b->op &&
-           a->lock == b->lock && a->addr == b->addr && a->src == b->src &&
-           a->bit == b->bit && a->reg == b->reg && a->high8 == b->high8;
-}
 
 TEST(random_bytes)
 {
@@ -937,7 +971,75 @@ TEST(random_bytes)
            errors[2], errors[3], errors[5]);
     /* Enough of each outcome for the loop to mean something. */
     CHECK(accepted > 5000);
-    CHECK(errors[0] > 1000 && errors[2] > 1000 && errors[5] > 100);
+    CHECK(errors[0] > 1000 && errors[1] > 100 && errors[2] > 1000 &&
+          errors[3] > 100 && errors[5] > 100);
+}
+
+/*
+ * Random bytes the decoder accepts, run on the CPU: registers hold
+ * addresses in and near the buffer or small numbers, and whenever the
+ * decoded address lands in the buffer the instruction runs from an
+ * executable page, followed by a jump back.
+ */
+TEST(random_against_cpu)
+{
+    static const uint8_t jmp_back[] = { 0xff, 0x25, 0, 0, 0, 0 };
+    unsigned long back = (unsigned long)&native_return;
+    unsigned int i, k, ran = 0;
+    uint8_t *page;
+
+    /* Near the buffer, so that some RIP-relative forms reach it. */
+    page = mmap((void *)(((unsigned long)ptwr_buf & ~0xfffffUL) - 0x100000UL),
+                4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(page != MAP_FAILED);
+
+    for ( i = 0; i < 100000; i++ )
+    {
+        uint8_t b[32];
+        unsigned int len = fuzz_bytes(b);
+        struct cpu_user_regs r;
+        struct ptwr_insn insn;
+        char name[64];
+        int rc;
+
+        memset(&r, 0, sizeof(r));
+        for ( k = 0; k < 16; k++ )
+        {
+            uint64_t v = rnd();
+
+            switch ( v & 3 )
+            {
+            case 0: case 1:
+                v = MID - 0x400 + (v >> 8) % 0x800;
+                break;
+            case 2:
+                v = (v >> 8) % 64;
+                break;
+            }
+            *gpr(&r, k) = v;
+        }
+        r.rip = (unsigned long)page;
+        r.rflags = 0x202 | (rnd() & FLAGS_STATUS);
+
+        rc = decode_exact(b, len, &r, 0, &insn);
+        if ( rc != -EINVAL || insn.addr < (unsigned long)ptwr_buf ||
+             insn.addr > (unsigned long)ptwr_buf + BUF_SIZE - 8 ||
+             decode_exact(b, len, &r, insn.addr, &insn) )
+            continue;
+
+        memcpy(page, b, insn.len);
+        memcpy(page + insn.len, jmp_back, sizeof(jmp_back));
+        memcpy(page + insn.len + sizeof(jmp_back), &back, sizeof(back));
+        snprintf(name, sizeof(name), "random %u: %02x %02x %02x %02x %02x",
+                 i, b[0], b[1], b[2], b[3], b[4]);
+        fill_buf(i & 3);
+        compare_with_cpu(name, 0, page, insn.len, 0, &r);
+        ran++;
+    }
+    munmap(page, 4096);
+    printf("   %u random instructions run\n", ran);
+    CHECK(ran > 2000);
 }
 
 /* Emulate refuses what decode never makes. */
