@@ -75,6 +75,16 @@ asm ( ".pushsection .bss.ptwr_buf, \"aw\", @nobits\n"
  * value; the base register holds MID. For BTS/BTR/BTC with a register
  * bit offset, "index" is that register.
  */
+/*
+ * The hand-made ones, as objdump reads them:
+ *   49 89 0d <rel32>           mov %rcx,<rel32>(%rip)    REX.B ignored
+ *   49 89 0c f5 38 00 00 00    mov %rcx,0x38(,%rsi,8)    REX.B ignored
+ *   48 89 0c 23                mov %rcx,(%rbx,%riz,1)
+ *   48 89 0c e3                mov %rcx,(%rbx,%riz,8)
+ *   66 48 89 0b                data16 mov %rcx,(%rbx)    REX.W wins
+ *   3e 3e 3e 48 c7 84 f3 f8 01 00 00 fb ff ff ff
+ *                              ds ds ds movq $-5,0x1f8(%rbx,%rsi,8)
+ */
 #define GOOD_CASES(X)                                                       \
     /* MOV r/m, r: every size, high and REX byte registers */               \
     X(mov_rbp_rbx_linux, 8, RBX, NOREG, IV(0), movq %rbp, (%rbx))           \
