@@ -271,3 +271,62 @@ PVTEST(memory_op_memory_maps)
            "machine_memory_map RAM %#lx < nr_pages", ram);
     EXPECT_ERR(HYPERVISOR_memory_op(XENMEM_machine_memory_map, NULL), EFAULT);
 }
+
+/*
+ * Writable page tables: the kernel writes PTEs straight into one of its
+ * own (read-only) L1 tables; the hypervisor emulates each write, or
+ * bounces it as the #PF it was when the new entry is not allowed.
+ */
+PVTEST(ptwr_direct_pte_writes)
+{
+    unsigned long a = scratch_page(), b = scratch_page();
+    uint64_t ma = pte_maddr(a, 1);
+    volatile uint64_t *pte = (volatile uint64_t *)
+        (mfn_to_va(ma >> PAGE_SHIFT) + (ma & (PAGE_SIZE - 1)));
+    uint64_t orig = *pte, b_pte, seen;
+    static xen_pfn_t m2p_mfn;
+    struct xen_machphys_mfn_list l = { .max_extents = 1 };
+
+    *(volatile unsigned long *)b = 0x5a5a1234UL;
+    b_pte = (va_to_mfn(b) << PAGE_SHIFT) | (orig & (PAGE_SIZE - 1));
+
+    /* mov: a now maps b's frame. */
+    *pte = b_pte;
+    EXPECT_OK(mmuext(MMUEXT_INVLPG_LOCAL, a));
+    EXPECT_EQ(*(volatile unsigned long *)a, 0x5a5a1234UL);
+
+    /* lock and / lock or: take RW away and give it back. */
+    __atomic_and_fetch(pte, ~(uint64_t)_PAGE_RW, __ATOMIC_SEQ_CST);
+    EXPECT_EQ(read_pte(a, 1) & _PAGE_RW, 0);
+    __atomic_or_fetch(pte, (uint64_t)_PAGE_RW, __ATOMIC_SEQ_CST);
+    EXPECT_EQ(read_pte(a, 1) & _PAGE_RW, _PAGE_RW);
+
+    /* cmpxchg: a stale expected value fails and loads the entry. */
+    seen = orig;
+    expect(!__atomic_compare_exchange_n(pte, &seen, orig, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST),
+           "cmpxchg with a stale value succeeded");
+    EXPECT_EQ(seen & PTE_MFN_MASK, b_pte & PTE_MFN_MASK);
+
+    /* xchg: back to the original frame, the old entry returned. */
+    seen = __atomic_exchange_n(pte, orig, __ATOMIC_SEQ_CST);
+    EXPECT_EQ(seen & PTE_MFN_MASK, b_pte & PTE_MFN_MASK);
+    EXPECT_OK(mmuext(MMUEXT_INVLPG_LOCAL, a));
+    EXPECT_EQ(read_pte(a, 1) & PTE_MFN_MASK, orig & PTE_MFN_MASK);
+
+    /* Refused: a writable mapping of a frame that is not ours. */
+    set_xen_guest_handle(l.extent_start, &m2p_mfn);
+    EXPECT_OK(HYPERVISOR_memory_op(XENMEM_machphys_mfn_list, &l));
+    if ( !pv_setjmp(trap_catch()) )
+    {
+        *pte = (m2p_mfn << PAGE_SHIFT) | (orig & (PAGE_SIZE - 1));
+        trap_catch_end();
+        fail("writable PTE for M2P frame %#lx written", m2p_mfn);
+    }
+    else
+    {
+        EXPECT_EQ(caught.vector, 14);
+        EXPECT_EQ(caught.cr2, (unsigned long)pte);
+    }
+    EXPECT_EQ(*pte, orig);
+}

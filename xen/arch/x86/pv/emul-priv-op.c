@@ -33,8 +33,13 @@
 
 /* CPUID 1 ECX/EDX, 7.0 EBX/ECX, 0x80000001 ECX/EDX bits hidden from PV. */
 #define C1_ECX_HIDE ((1U << 5) | (1U << 17) | (1U << 21) | (1U << 24))
-#define C1_EDX_HIDE ((1U << 1) | (1U << 3) | (1U << 12) | (1U << 13) | \
-                     (1U << 17))
+/*
+ * EDX: VME, PSE, MCE, MTRR, PGE, MCA, PSE36. Machine checks are the
+ * hypervisor's: there is no virtual MCA (its MSRs would #GP), so a
+ * guest must not think it has one.
+ */
+#define C1_EDX_HIDE ((1U << 1) | (1U << 3) | (1U << 7) | (1U << 12) |      \
+                     (1U << 13) | (1U << 14) | (1U << 17))
 #define C1_ECX_HYPERVISOR (1U << 31)
 #define C7_EBX_HIDE ((1U << 0) | (1U << 7) | (1U << 10) | (1U << 20))
 #define C7_ECX_HIDE ((1U << 2) | (1U << 3) | (1U << 4) | (1U << 16))

@@ -85,7 +85,7 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long cr2)
     if ( !avail || ptwr_decode(bytes, avail, regs, cr2, &insn) )
         goto out;
 
-    idx = l1_table_offset(cr2 & ~7UL);
+    idx = (cr2 & ~PAGE_MASK) >> 3; /* the entry written, in that L1 */
     for ( tries = 0; tries < PTWR_RETRIES; tries++ )
     {
         const pgentry_t *t = map_domain_page(mfn);
