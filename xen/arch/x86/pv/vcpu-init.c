@@ -53,7 +53,7 @@ static int set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
          !pv_guest_address_ok(c->fs_base) ||
          !pv_guest_address_ok(c->gs_base_kernel) ||
          !pv_guest_address_ok(c->gs_base_user) ||
-         (c->kernel_ss & 3) != 3 || c->gdt_ents > FIRST_RESERVED_GDT_ENTRY ||
+         c->gdt_ents > FIRST_RESERVED_GDT_ENTRY ||
          c->ldt_ents )
         return -EINVAL;
     for ( i = 0; i < X86_NR_VECTORS; i++ )
@@ -85,7 +85,7 @@ static int set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
     a->syscall_callback_eip = c->syscall_callback_eip;
     a->failsafe_disables_events = c->flags & VGCF_failsafe_disables_events;
     a->syscall_disables_events = c->flags & VGCF_syscall_disables_events;
-    a->kernel_ss = c->kernel_ss;
+    a->kernel_ss = c->kernel_ss | 3; /* the kernel runs in ring 3 */
     a->kernel_sp = c->kernel_sp;
     a->fs_base = c->fs_base;
     a->gs_base_kernel = c->gs_base_kernel;

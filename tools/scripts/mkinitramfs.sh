@@ -1,0 +1,17 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# mkinitramfs.sh BUSYBOX INIT_SCRIPT OUT
+# A gzip'd newc cpio with busybox as /bin/busybox and INIT_SCRIPT as
+# /init (which should start with #!/bin/busybox sh and run
+# "/bin/busybox --install -s" before using applets).
+set -eu
+[ $# -eq 3 ] || { echo "usage: $0 BUSYBOX INIT_SCRIPT OUT" >&2; exit 2; }
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev"
+cp "$1" "$root/bin/busybox"
+cp "$2" "$root/init"
+chmod +x "$root/init" "$root/bin/busybox"
+out=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
+(cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip -9) > "$out"

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Debian's stock Linux kernel as Xenon's PV dom0, to userspace.
+
+The kernel is the package behind linux-image-amd64 (6.1, an xz bzImage
+built with CONFIG_XEN_PV_DOM0), busybox comes from busybox-static; both
+are fetched with apt-get download into a cache outside the tree
+(tools/scripts/fetch-debian-guest.sh). The initramfs's /init mounts
+proc, sys and devtmpfs, prints what the tests look for, forks, and
+powers the machine off. One vCPU for now: SMP dom0 is the next
+milestone's.
+"""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from qemu import ROOT, SCRIPTS, boot, build_variant, make_iso
+
+INIT = r"""#!/bin/busybox sh
+/bin/busybox mkdir -p /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+echo "XENON-INIT: running as pid $$"
+echo "XENON-HYPERVISOR: $(cat /sys/hypervisor/type)"
+echo "XENON-NPROC: $(nproc)"
+for i in 1 2 3 4 5 6 7 8; do
+    sh -c "echo XENON-CHILD \$\$ $i" &
+done
+wait
+echo "XENON-MEM: $(grep MemTotal /proc/meminfo)"
+echo "XENON-DONE"
+poweroff -f
+"""
+
+
+@pytest.fixture(scope="module")
+def guest(tmp_path_factory):
+    r = subprocess.run(["sh", os.path.join(SCRIPTS, "fetch-debian-guest.sh")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       universal_newlines=True)
+    # No skip: a test that cannot fetch its guest says so and fails.
+    assert r.returncode == 0, r.stdout
+    kernel, busybox = r.stdout.split()[:2]
+    work = tmp_path_factory.mktemp("linux")
+    init = work / "init"
+    init.write_text(INIT)
+    initrd = str(work / "initrd.gz")
+    subprocess.run(["sh", os.path.join(SCRIPTS, "mkinitramfs.sh"), busybox,
+                    str(init), initrd], check=True)
+    return kernel, initrd
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("linux-iso"))
+
+
+@pytest.fixture(scope="module")
+def full_directmap(tmp_path_factory):
+    return build_variant(str(tmp_path_factory.mktemp("linux-dm-full")),
+                         DIRECTMAP_SIZE_GB=64)
+
+
+def boot_linux(workdir, guest, fw, xen_gz=None, extra=""):
+    kernel, initrd = guest
+    kwargs = {"xen_gz": xen_gz} if xen_gz else {}
+    iso = make_iso(workdir, "console=com1 dom0_mem=512M dom0_max_vcpus=1 "
+                   + extra, modules=[(kernel, "console=hvc0"),
+                                     (initrd, "initrd")], **kwargs)
+    return boot(iso, firmware=fw, smp=2, mem="1G", timeout=300)
+
+
+def assert_userspace(b):
+    assert b.exited and not b.timed_out, b
+    assert re.search(r"^\(XEN\) dom0 kernel: bzImage, xz payload, \d+ bytes "
+                     r"-> \d+$", b.output, re.M), b
+    assert b.has("Linux version 6."), b
+    assert b.has("XENON-INIT: running as pid 1"), b
+    assert b.has("XENON-HYPERVISOR: xen"), b
+    assert b.has("XENON-NPROC: 1"), b
+    children = set(re.findall(r"^XENON-CHILD \d+ (\d)$", b.output, re.M))
+    assert children == set("12345678"), b
+    assert b.has("XENON-DONE"), b
+    assert not b.has("FATAL TRAP"), b
+    assert not b.has("Kernel panic"), b
+
+
+@pytest.mark.parametrize("fw", ["bios", "efi"])
+def test_linux_dom0_to_userspace(workdir, guest, fw):
+    """The default build: no direct map."""
+    b = boot_linux(workdir, guest, fw)
+    assert_userspace(b)
+    assert b.has("no direct map)"), b
+
+
+def test_linux_dom0_full_directmap(workdir, guest, full_directmap):
+    b = boot_linux(workdir, guest, "bios", xen_gz=full_directmap)
+    assert_userspace(b)
+    assert not b.has("no direct map)"), b
