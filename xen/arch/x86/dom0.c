@@ -89,8 +89,12 @@ void vcpu_show_state(struct vcpu *v)
            r->r9, r->r10, r->r11);
     printk(XENLOG_ERR "r12: %016lx   r13: %016lx   r14: %016lx\n",
            r->r12, r->r13, r->r14);
-    printk(XENLOG_ERR "r15: %016lx   ss: %04lx   cr3: %016lx\n",
-           r->r15, r->ss & 0xffff, mfn_to_maddr(pv_active_root(v)));
+    if ( mfn_eq(pv_active_root(v), INVALID_MFN) )
+        printk(XENLOG_ERR "r15: %016lx   ss: %04lx   cr3: none\n",
+               r->r15, r->ss & 0xffff);
+    else
+        printk(XENLOG_ERR "r15: %016lx   ss: %04lx   cr3: %016lx\n",
+               r->r15, r->ss & 0xffff, mfn_to_maddr(pv_active_root(v)));
     if ( v != current )
         return;
     if ( copy_from_guest_va(stack, r->rsp, sizeof(stack)) )
