@@ -79,16 +79,7 @@ void vcpu_show_state(struct vcpu *v)
            v->vcpu_id, (v->arch.flags & TF_kernel_mode) ? "kernel" : "user");
     printk(XENLOG_ERR "RIP:    %04lx:%016lx  RFLAGS: %016lx\n",
            r->cs & 0xffff, r->rip, r->rflags);
-    printk(XENLOG_ERR "rax: %016lx   rbx: %016lx   rcx: %016lx\n",
-           r->rax, r->rbx, r->rcx);
-    printk(XENLOG_ERR "rdx: %016lx   rsi: %016lx   rdi: %016lx\n",
-           r->rdx, r->rsi, r->rdi);
-    printk(XENLOG_ERR "rbp: %016lx   rsp: %016lx   r8:  %016lx\n",
-           r->rbp, r->rsp, r->r8);
-    printk(XENLOG_ERR "r9:  %016lx   r10: %016lx   r11: %016lx\n",
-           r->r9, r->r10, r->r11);
-    printk(XENLOG_ERR "r12: %016lx   r13: %016lx   r14: %016lx\n",
-           r->r12, r->r13, r->r14);
+    show_gprs(r);
     if ( mfn_eq(pv_active_root(v), INVALID_MFN) )
         printk(XENLOG_ERR "r15: %016lx   ss: %04lx   cr3: none\n",
                r->r15, r->ss & 0xffff);

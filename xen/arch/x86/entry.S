@@ -24,21 +24,7 @@
 trap_common:
         cld
         sub     $UREGS_gprs_size, %rsp
-        mov     %rax, UREGS_rax(%rsp)
-        mov     %rbx, UREGS_rbx(%rsp)
-        mov     %rcx, UREGS_rcx(%rsp)
-        mov     %rdx, UREGS_rdx(%rsp)
-        mov     %rsi, UREGS_rsi(%rsp)
-        mov     %rdi, UREGS_rdi(%rsp)
-        mov     %rbp, UREGS_rbp(%rsp)
-        mov     %r8,  UREGS_r8(%rsp)
-        mov     %r9,  UREGS_r9(%rsp)
-        mov     %r10, UREGS_r10(%rsp)
-        mov     %r11, UREGS_r11(%rsp)
-        mov     %r12, UREGS_r12(%rsp)
-        mov     %r13, UREGS_r13(%rsp)
-        mov     %r14, UREGS_r14(%rsp)
-        mov     %r15, UREGS_r15(%rsp)
+        SAVE_GPRS
 
         /*
          * A frame record as if the interrupted instruction had called us,
@@ -67,21 +53,7 @@ trap_common:
 1:
 
         /* do_trap() may have changed any of these (a fixup moves RIP). */
-        mov     UREGS_rax(%rsp), %rax
-        mov     UREGS_rbx(%rsp), %rbx
-        mov     UREGS_rcx(%rsp), %rcx
-        mov     UREGS_rdx(%rsp), %rdx
-        mov     UREGS_rsi(%rsp), %rsi
-        mov     UREGS_rdi(%rsp), %rdi
-        mov     UREGS_rbp(%rsp), %rbp
-        mov     UREGS_r8(%rsp),  %r8
-        mov     UREGS_r9(%rsp),  %r9
-        mov     UREGS_r10(%rsp), %r10
-        mov     UREGS_r11(%rsp), %r11
-        mov     UREGS_r12(%rsp), %r12
-        mov     UREGS_r13(%rsp), %r13
-        mov     UREGS_r14(%rsp), %r14
-        mov     UREGS_r15(%rsp), %r15
+        RESTORE_GPRS
         /* Drop the registers, the vector and the error code. */
         add     $(UREGS_rip), %rsp
         iretq

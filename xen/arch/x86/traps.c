@@ -236,11 +236,9 @@ void __noinline dump_execution_state(void)
     walk_frames((unsigned long)__builtin_frame_address(0), sp);
 }
 
-void show_registers(const struct cpu_user_regs *regs)
+/* rax to r14, three a line: what every register report shares. */
+void show_gprs(const struct cpu_user_regs *regs)
 {
-    printk(XENLOG_ERR "RIP:    %04lx:[<%016lx>] %pS\n", regs->cs & 0xffff,
-           regs->rip, (void *)regs->rip);
-    printk(XENLOG_ERR "RFLAGS: %016lx\n", regs->rflags);
     printk(XENLOG_ERR "rax: %016lx   rbx: %016lx   rcx: %016lx\n",
            regs->rax, regs->rbx, regs->rcx);
     printk(XENLOG_ERR "rdx: %016lx   rsi: %016lx   rdi: %016lx\n",
@@ -251,6 +249,14 @@ void show_registers(const struct cpu_user_regs *regs)
            regs->r9, regs->r10, regs->r11);
     printk(XENLOG_ERR "r12: %016lx   r13: %016lx   r14: %016lx\n",
            regs->r12, regs->r13, regs->r14);
+}
+
+void show_registers(const struct cpu_user_regs *regs)
+{
+    printk(XENLOG_ERR "RIP:    %04lx:[<%016lx>] %pS\n", regs->cs & 0xffff,
+           regs->rip, (void *)regs->rip);
+    printk(XENLOG_ERR "RFLAGS: %016lx\n", regs->rflags);
+    show_gprs(regs);
     printk(XENLOG_ERR "r15: %016lx   cs: %04lx   ss: %04lx\n",
            regs->r15, regs->cs & 0xffff, regs->ss & 0xffff);
     printk(XENLOG_ERR "cr0: %016lx   cr2: %016lx   cr3: %016lx\n",

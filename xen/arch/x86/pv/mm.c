@@ -392,17 +392,27 @@ void put_page_and_type(struct page_info *pg)
  * Changing one entry of a validated table
  */
 
+/*
+ * What every change of an entry starts with: the hypervisor's L4 slots
+ * refused, _PAGE_USER added, the new entry checked and its references
+ * taken. 0 or the -errno the change fails with.
+ */
+static int take_new_entry(struct page_info *table, unsigned int level,
+                          unsigned int idx, pgentry_t *new)
+{
+    if ( level == 4 && xen_l4_slot(idx) )
+        return -EPERM;
+    *new = adjust_guest_entry(*new);
+
+    return get_page_from_entry(*new, level, page_get_owner(table));
+}
+
 int mod_table_entry_cmpxchg(struct page_info *table, unsigned int level,
                             unsigned int idx, pgentry_t old, pgentry_t new)
 {
-    struct domain *d = page_get_owner(table);
     pgentry_t *t, seen;
-    int rc;
+    int rc = take_new_entry(table, level, idx, &new);
 
-    if ( level == 4 && xen_l4_slot(idx) )
-        return -EPERM;
-    new = adjust_guest_entry(new);
-    rc = get_page_from_entry(new, level, d);
     if ( rc )
         return rc;
 
@@ -422,14 +432,9 @@ int mod_table_entry_cmpxchg(struct page_info *table, unsigned int level,
 int mod_table_entry(struct page_info *table, unsigned int level,
                     unsigned int idx, pgentry_t new, bool preserve_ad)
 {
-    struct domain *d = page_get_owner(table);
     pgentry_t *t, old;
-    int rc;
+    int rc = take_new_entry(table, level, idx, &new);
 
-    if ( level == 4 && xen_l4_slot(idx) )
-        return -EPERM;
-    new = adjust_guest_entry(new);
-    rc = get_page_from_entry(new, level, d);
     if ( rc )
         return rc;
 

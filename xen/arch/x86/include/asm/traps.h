@@ -109,7 +109,11 @@ void set_nmi_callback(nmi_callback_t cb);
 /* "#PF page fault" style name of an exception vector. */
 const char *trap_name(unsigned int vector);
 
-/* The register dump and call trace of a trap report. */
+/*
+ * The register dump and call trace of a trap report; show_gprs() is the
+ * rax-r14 lines of it, which guest vCPU reports print too.
+ */
+void show_gprs(const struct cpu_user_regs *regs);
 void show_registers(const struct cpu_user_regs *regs);
 void show_stack_trace(const struct cpu_user_regs *regs);
 
