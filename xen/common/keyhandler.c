@@ -88,13 +88,13 @@ static void dump_domain(struct domain *d, void *unused)
     unsigned int i;
 
     printk("Domain %u%s%s%s: tot_pages %lu, max_pages %lu, pause_count %d, "
-           "max_vcpus %u\n", d->domain_id,
+           "max_vcpus %u, continuations %lu\n", d->domain_id,
            is_idle_domain(d) ? " (idle)" : "",
            d->is_privileged ? " (privileged)" : "",
            d->is_dying ? " (dying)" :
            d->is_shutting_down ? " (shutting down)" : "",
            d->tot_pages, d->max_pages, atomic_read(&d->pause_count),
-           d->max_vcpus);
+           d->max_vcpus, d->continuations);
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
             dump_vcpu(d->vcpu[i]);

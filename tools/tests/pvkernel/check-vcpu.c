@@ -14,7 +14,7 @@
 
 #define MS  1000000UL
 
-enum job { JOB_REPORT, JOB_FPU };
+enum job { JOB_REPORT, JOB_FPU, JOB_CALL };
 
 static struct secondary {
     volatile unsigned int job;
@@ -166,6 +166,13 @@ static bool enable_avx(void)
 
 /* ---- vCPU 1 */
 
+static void (*volatile secondary_fn)(void);
+
+static void secondary_call(void)
+{
+    secondary_fn();
+}
+
 static void secondary_fpu(struct secondary *s)
 {
     static struct vregs want, got;
@@ -198,6 +205,8 @@ void secondary_main(struct secondary *s)
         s->time = system_time_ns(1);
         if ( s->job == JOB_FPU )
             secondary_fpu(s);
+        else if ( s->job == JOB_CALL )
+            secondary_call();
         __atomic_fetch_add(&s->done, 1, __ATOMIC_SEQ_CST);
         /* VCPUOP_up resumes here. */
         HYPERVISOR_vcpu_op(VCPUOP_down, 1, NULL);
@@ -252,6 +261,18 @@ static bool secondary_start(enum job job)
     if ( job == JOB_REPORT )
         return WAIT_FOR(sec.done != done, 1000);
     return WAIT_FOR(sec.rsp != 0, 1000);
+}
+
+bool vcpu1_run(void (*fn)(void))
+{
+    need_secondary();
+    secondary_fn = fn;
+    return secondary_start(JOB_CALL);
+}
+
+bool vcpu1_wait(unsigned int ms)
+{
+    return WAIT_FOR(HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL) == 0, ms);
 }
 
 PVTEST(vcpu_is_up)

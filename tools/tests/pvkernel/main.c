@@ -31,6 +31,15 @@ static char skip_reason[128];
 
 static char cmdline[MAX_GUEST_CMDLINE];
 
+bool on_xenon(void)
+{
+    static xen_extraversion_t extra;
+
+    if ( !extra[0] )
+        HYPERVISOR_xen_version(XENVER_extraversion, extra);
+    return strstr(extra, "xenon") != NULL;
+}
+
 void poweroff(unsigned int reason)
 {
     struct sched_shutdown sd = { .reason = reason };
@@ -157,6 +166,7 @@ static void run_checks(const char *only)
         unexpected_trap[0] = '\0';
         trap_catch_end();
         trap_hook = NULL;
+        event_hook = NULL;
         scratch_reset();
         if ( skip_reason[0] && !failures_in_check )
         {

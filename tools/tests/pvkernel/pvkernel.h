@@ -71,12 +71,17 @@
 
 extern char hypercall_page[];
 
+/*
+ * Every argument is evaluated before r10 and r8 are bound: a function
+ * call in a later argument would clobber them (they are caller-saved).
+ */
 #define _hypercall(nr, a1, a2, a3, a4, a5)                                 \
 ({                                                                         \
-    register unsigned long r10_ asm("r10") = (unsigned long)(a4);          \
-    register unsigned long r8_ asm("r8") = (unsigned long)(a5);            \
     unsigned long rdi_ = (unsigned long)(a1), rsi_ = (unsigned long)(a2);  \
     unsigned long rdx_ = (unsigned long)(a3);                              \
+    unsigned long a4_ = (unsigned long)(a4), a5_ = (unsigned long)(a5);    \
+    register unsigned long r10_ asm("r10") = a4_;                          \
+    register unsigned long r8_ asm("r8") = a5_;                            \
     long ret_;                                                             \
     asm volatile ( "call hypercall_page + %c[off]"                         \
                    : "=a" (ret_), "+D" (rdi_), "+S" (rsi_), "+d" (rdx_),   \
@@ -145,6 +150,8 @@ extern char _start[], _end[];
 #define KERNEL_VIRT_BASE ((unsigned long)PVK_VIRT_BASE)
 
 void crash(const char *why) __attribute__((noreturn));
+/* True under Xenon, false under Xen: for the few checks where they differ. */
+bool on_xenon(void);
 void poweroff(unsigned int reason) __attribute__((noreturn));
 
 /* ---- output (lib.c) */
@@ -259,6 +266,8 @@ void trap_resume(unsigned int skip);
  * pv_longjmp() out, e.g. when user code asks to exit.
  */
 extern bool (*trap_hook)(struct trap_frame *f);
+/* Called by the event upcall handler with the interrupted frame. */
+extern void (*event_hook)(const struct trap_frame *f);
 /* Event ports seen pending by the upcall handler since the check began. */
 extern unsigned long events_seen[64];
 /* Acknowledge every pending event of vCPU 0 (noting them in events_seen). */
@@ -276,6 +285,16 @@ void install_trap_table(void);
 extern trap_info_t trap_table[];
 
 unsigned int nr_upcalls(void);
+
+/* ---- vCPU 1 (check-vcpu.c) */
+
+/*
+ * Runs fn on vCPU 1 (initialised on first use; the check is skipped
+ * with one vCPU); true once it has started. vcpu1_wait(): true once fn
+ * has returned and vCPU 1 is down again, within ms milliseconds.
+ */
+bool vcpu1_run(void (*fn)(void));
+bool vcpu1_wait(unsigned int ms);
 
 /* ---- memory (mm.c) */
 

@@ -11,6 +11,7 @@
 struct caught_trap caught;
 bool (*trap_hook)(struct trap_frame *f);
 unsigned long events_seen[64];
+void (*event_hook)(const struct trap_frame *f);
 extern unsigned long iret_flags;
 
 static struct pv_jmp_buf catch_jmp;
@@ -88,6 +89,8 @@ void do_trap(struct trap_frame *f)
     if ( f->vector == VEC_EVENT )
     {
         upcalls++;
+        if ( event_hook )
+            event_hook(f);
         ack_events();
         /* Return with events masked again: iret takes the mask from IF. */
         f->rflags &= ~0x200UL;

@@ -158,6 +158,7 @@ int arch_vcpu_create(struct vcpu *v)
     if ( is_idle_domain(d) )
         return 0;
 
+    v->arch.dirty_cpu = CONFIG_NR_CPUS;
     v->arch.guest_table = INVALID_MFN;
     v->arch.guest_table_user = INVALID_MFN;
     v->arch.flags = TF_kernel_mode;
@@ -324,9 +325,14 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         write_cr3(__pa_image(idle_pg_table));
     else
     {
+        /* Seen by flushers before the CR3 load lets the TLB fill. */
+        write_atomic(&next->arch.dirty_cpu, cpu);
+        smp_mb();
         load_pv_state(next, cpu);
         update_runstate_area(next);
     }
+    if ( !is_idle_vcpu(prev) && prev != next )
+        cmpxchg(&prev->arch.dirty_cpu, cpu, CONFIG_NR_CPUS);
 
     sched_context_saved(prev);
 

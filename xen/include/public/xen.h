@@ -121,6 +121,11 @@ __DEFINE_XEN_GUEST_HANDLE(uint64, uint64_t);
  * val (a pfn).
  */
 #define MMU_NORMAL_PT_UPDATE        0
+/*
+ * Set in mmu_update's and mmuext_op's count by a continuation: the count
+ * is then what is left, and *pdone already holds what was done.
+ */
+#define MMU_UPDATE_PREEMPTED        0x80000000U
 #define MMU_MACHPHYS_UPDATE         1
 #define MMU_PT_UPDATE_PRESERVE_AD   2
 #define MMU_PT_UPDATE_NO_TRANSLATE  3

@@ -42,4 +42,27 @@ long do_update_descriptor(unsigned long maddr, unsigned long desc);
 long do_update_va_mapping(unsigned long va, unsigned long val,
                           unsigned long flags);
 
+long do_update_va_mapping_otherdomain(unsigned long va, unsigned long val,
+                                      unsigned long flags,
+                                      unsigned long domid);
+
+/*
+ * Continuations: a handler that has done a bounded share of a long job
+ * and finds hypercall_preempt_check() true returns
+ * hypercall_create_continuation(op, args...) with the arguments that
+ * describe what is left. The guest then re-enters hypercall op with
+ * them once the hypervisor has done its pending work (softirqs, event
+ * upcalls, a reschedule): nothing is kept in the hypervisor between the
+ * two entries, so the arguments must say everything. Inside a multicall
+ * the entry's arguments are rewritten instead, and the multicall itself
+ * is continued from that entry.
+ */
+bool hypercall_preempt_check(void);
+long hypercall_continuation_args(unsigned int op, const unsigned long *args,
+                                 unsigned int nr_args);
+#define hypercall_create_continuation(op, ...)                              \
+    hypercall_continuation_args(op, (const unsigned long[]){ __VA_ARGS__ }, \
+                                sizeof((unsigned long[]){ __VA_ARGS__ }) /  \
+                                sizeof(unsigned long))
+
 #endif /* XEN_HYPERCALL_H */

@@ -122,6 +122,7 @@ struct domain {
     spinlock_t event_lock;       /* port allocation and binding */
 
     spinlock_t shutdown_lock;
+    unsigned long continuations; /* hypercalls preempted and resumed */
     struct arch_domain arch;
 };
 

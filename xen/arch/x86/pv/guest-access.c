@@ -17,11 +17,6 @@
 #include <asm/page.h>
 #include <asm/pv.h>
 
-static bool va_is_canonical(unsigned long va)
-{
-    return ((long)va >> 47) == 0 || ((long)va >> 47) == -1;
-}
-
 /* The frame behind va for v, as the guest could reach it; or invalid. */
 mfn_t guest_va_to_mfn(const struct vcpu *v, unsigned long va, bool write)
 {
@@ -30,7 +25,7 @@ mfn_t guest_va_to_mfn(const struct vcpu *v, unsigned long va, bool write)
     mfn_t mfn = pv_active_root(v);
     unsigned int level;
 
-    if ( !va_is_canonical(va) ||
+    if ( !is_canonical_address(va) ||
          (va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END) ||
          mfn_eq(mfn, INVALID_MFN) )
         return INVALID_MFN;

@@ -7,6 +7,10 @@
 #include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/percpu.h>
+#include <xen/smp.h>
+#include <xen/softirq.h>
+#include <asm/current.h>
 #include <asm/guest_access.h>
 #include <asm/pv.h>
 #include <public/xen.h>
@@ -32,6 +36,7 @@ static const hypercall_fn_t hypercall_table[] = {
     HC(update_descriptor, do_update_descriptor),
     HC(memory_op, do_memory_op),
     HC(update_va_mapping, do_update_va_mapping),
+    HC(update_va_mapping_otherdomain, do_update_va_mapping_otherdomain),
     HC(multicall, do_multicall),
     HC(set_timer_op, do_set_timer_op),
     HC(xen_version, do_xen_version),
@@ -57,18 +62,72 @@ static const char *const hypercall_names[NR_HYPERCALLS] = {
     HN(memory_op), HN(multicall), HN(update_va_mapping), HN(set_timer_op),
     HN(xen_version), HN(console_io), HN(vm_assist), HN(iret), HN(vcpu_op),
     HN(set_segment_base), HN(mmuext_op), HN(sched_op), HN(callback_op),
-    HN(event_channel_op), HN(physdev_op),
+    HN(event_channel_op), HN(physdev_op), HN(update_va_mapping_otherdomain),
 };
+
+/*
+ * The multicall entry running on this CPU, if any: a handler that asks
+ * for a continuation inside a batch gets its entry's arguments rewritten
+ * rather than the guest's registers. Per CPU, not per vCPU: a hypercall
+ * runs to its end on the CPU it started on (a context switch happens
+ * only on the way out to the guest).
+ */
+struct multicall_state {
+    struct multicall_entry *entry;  /* NULL outside a multicall */
+    bool preempted;
+};
+static DEFINE_PER_CPU(struct multicall_state, mc_state);
+
+bool hypercall_preempt_check(void)
+{
+    return softirq_pending(smp_processor_id()) ||
+           vcpu_event_pending(current);
+}
+
+long hypercall_continuation_args(unsigned int op, const unsigned long *args,
+                                 unsigned int nr_args)
+{
+    struct multicall_state *mcs = &this_cpu(mc_state);
+    unsigned int i;
+
+    ASSERT(nr_args <= 5);
+    if ( mcs->entry )
+    {
+        /* Re-run this entry with what is left; the batch resumes here. */
+        mcs->entry->op = op;
+        for ( i = 0; i < nr_args; i++ )
+            mcs->entry->args[i] = args[i];
+        mcs->preempted = true;
+        return op;
+    }
+    else
+    {
+        struct cpu_user_regs *regs = guest_cpu_user_regs();
+        unsigned long *const arg_regs[] = { &regs->rdi, &regs->rsi,
+                                            &regs->rdx, &regs->r10,
+                                            &regs->r8 };
+
+        current->domain->continuations++;
+        /* Back onto the hypercall page's two-byte SYSCALL. */
+        regs->rip -= 2;
+        for ( i = 0; i < nr_args; i++ )
+            *arg_regs[i] = args[i];
+        /* The handler's return value becomes rax: the number again. */
+        return op;
+    }
+}
 
 /*
  * multicall: a batch of hypercalls, each entry's result written back
  * into it; a failing entry does not stop the batch (its result says
  * so). Entries that cannot be batched (iret, which replaces the
- * caller's frame; multicall itself) get -EINVAL. No continuation yet: a
- * batch runs to its end.
+ * caller's frame; multicall itself) get -EINVAL. A batch is preempted
+ * between entries, or inside an entry that continues itself; either way
+ * the multicall is re-entered at the first entry not yet finished.
  */
 static long do_multicall(unsigned long list, unsigned long nr)
 {
+    struct multicall_state *mcs = &this_cpu(mc_state);
     unsigned long i;
 
     for ( i = 0; i < nr; i++ )
@@ -77,15 +136,30 @@ static long do_multicall(unsigned long list, unsigned long nr)
         struct multicall_entry mc;
         hypercall_fn_t fn = NULL;
 
+        if ( i && hypercall_preempt_check() )
+            return hypercall_create_continuation(__HYPERVISOR_multicall,
+                                                 addr, nr - i);
         if ( copy_from_guest_va(&mc, addr, sizeof(mc)) )
             return -EFAULT;
         if ( mc.op < NR_HYPERCALLS && mc.op != __HYPERVISOR_iret &&
              mc.op != __HYPERVISOR_multicall )
             fn = hypercall_table[mc.op];
+        mcs->entry = &mc;
+        mcs->preempted = false;
         mc.result = fn ? fn(mc.args[0], mc.args[1], mc.args[2], mc.args[3],
                             mc.args[4])
                        : (mc.op == __HYPERVISOR_iret ||
                           mc.op == __HYPERVISOR_multicall ? -EINVAL : -ENOSYS);
+        mcs->entry = NULL;
+        if ( mcs->preempted )
+        {
+            /* The entry now describes what it has left: store and resume. */
+            mcs->preempted = false;
+            if ( copy_to_guest_va(addr, &mc, sizeof(mc)) )
+                return -EFAULT;
+            return hypercall_create_continuation(__HYPERVISOR_multicall,
+                                                 addr, nr - i);
+        }
         if ( copy_to_guest_va(addr + offsetof(struct multicall_entry, result),
                               &mc.result, sizeof(mc.result)) )
             return -EFAULT;

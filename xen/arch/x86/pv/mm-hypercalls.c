@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * How a PV guest changes its page tables: mmu_update, mmuext_op and
- * update_va_mapping, on top of the reference rules of pv/mm.c. Only
- * the guest's own tables (DOMID_SELF) for now; foreign updates,
- * continuations for long batches and the SMP flush scopes beyond "all
- * CPUs" come with the PV memory-management milestone.
+ * update_va_mapping(_otherdomain), on top of the reference rules of
+ * pv/mm.c.
+ *
+ * Each changed table is held by a type reference for the time of the
+ * change (get_table_type_ref()), so that a racing unpin on another vCPU
+ * cannot devalidate it under the update: the counts stay exact whatever
+ * the vCPUs do at once. Batches are preempted between entries, and
+ * continue where they stopped (MMU_UPDATE_PREEMPTED in the count).
+ *
+ * dom0 may act on another domain's memory: the foreign domain (the
+ * low 16 bits of foreigndom) owns the frames new L1 entries map, pins
+ * and page copies; the high 16 bits, if set, name (plus one) the domain
+ * whose page tables mmu_update changes.
  */
 #include <xen/domain_page.h>
 #include <xen/errno.h>
@@ -12,6 +21,7 @@
 #include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/string.h>
 #include <asm/guest_access.h>
 #include <asm/m2p.h>
 #include <asm/pv-mm.h>
@@ -26,25 +36,127 @@ static struct page_info *guest_frame(unsigned long mfn)
 }
 
 /* ---------------------------------------------------------------------
+ * The domains a batch acts for
+ */
+
+/*
+ * The domain id names, for the caller: itself (DOMID_SELF; no reference
+ * taken), or for a privileged caller another domain (referenced). NULL
+ * with *rc set otherwise; the caller's own id is no foreign domain
+ * (-ESRCH, as Xen).
+ */
+static struct domain *domain_for(domid_t id, int *rc)
+{
+    struct domain *curr = current->domain, *d;
+
+    if ( id == DOMID_SELF )
+        return curr;
+    if ( id == curr->domain_id )
+    {
+        *rc = -ESRCH;
+        return NULL;
+    }
+    /* dom0's I/O frames are mapped as its own (iomem_mappable()). */
+    if ( id == DOMID_IO && curr->is_privileged )
+        return curr;
+    if ( !curr->is_privileged )
+    {
+        *rc = -EPERM;
+        return NULL;
+    }
+    d = id < DOMID_FIRST_RESERVED ? get_domain_by_id(id) : NULL;
+    if ( !d )
+        *rc = -ESRCH;
+    return d;
+}
+
+static void domain_done(struct domain *d)
+{
+    if ( d != current->domain )
+        put_domain(d);
+}
+
+struct batch_owners {
+    struct domain *pt;      /* whose tables change */
+    struct domain *pg;      /* whose frames are mapped, pinned, copied */
+};
+
+static int get_batch_owners(unsigned long foreigndom, bool pt_allowed,
+                            struct batch_owners *o)
+{
+    unsigned int pt_id = (foreigndom >> 16) & 0xffff;
+    int rc = 0;
+
+    if ( foreigndom >> 32 || (pt_id && !pt_allowed) )
+        return -EINVAL;
+    o->pg = domain_for(foreigndom & 0xffff, &rc);
+    if ( !o->pg )
+        return rc;
+    o->pt = pt_id ? domain_for(pt_id - 1, &rc) : current->domain;
+    if ( !o->pt )
+    {
+        domain_done(o->pg);
+        return rc;
+    }
+
+    return 0;
+}
+
+static void put_batch_owners(struct batch_owners *o)
+{
+    domain_done(o->pt);
+    domain_done(o->pg);
+}
+
+/*
+ * Where a preempted batch resumes: a count with MMU_UPDATE_PREEMPTED is
+ * what is left, and *pdone holds what the earlier parts did.
+ */
+static unsigned int resume_count(unsigned long count, unsigned long pdone,
+                                 unsigned int *done)
+{
+    unsigned int n = count;
+
+    *done = 0;
+    if ( n & MMU_UPDATE_PREEMPTED )
+    {
+        n &= ~MMU_UPDATE_PREEMPTED;
+        if ( pdone )
+            copy_from_guest_va(done, pdone, sizeof(*done));
+    }
+
+    return n;
+}
+
+static int report_done(unsigned long pdone, unsigned int done, int rc)
+{
+    if ( pdone && copy_to_guest_va(pdone, &done, sizeof(done)) && !rc )
+        return -EFAULT;
+
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
  * mmu_update
  */
 
-static int update_one_pte(struct domain *d, unsigned long ptr,
+static int update_one_pte(const struct batch_owners *o, unsigned long ptr,
                           unsigned long val, bool preserve_ad)
 {
     struct page_info *pg = guest_frame(ptr >> PAGE_SHIFT);
-    unsigned long type;
+    unsigned int level;
     int rc = -EINVAL;
 
-    if ( !pg || (ptr & 7) || !get_page(pg, d) )
+    if ( !pg || (ptr & 7) || !get_page(pg, o->pt) )
         return -EINVAL;
 
-    type = read_atomic(&pg->type_info);
-    if ( (type & PGT_type_mask) >= PGT_l1_page_table &&
-         (type & PGT_type_mask) <= PGT_l4_page_table &&
-         (type & PGT_validated) && (type & PGT_count_mask) )
-        rc = mod_table_entry(pg, (type & PGT_type_mask) >> PGT_type_shift,
-                             (ptr & ~PAGE_MASK) >> 3, val, preserve_ad);
+    level = get_table_type_ref(pg);
+    if ( level )
+    {
+        rc = mod_table_entry(pg, level, (ptr & ~PAGE_MASK) >> 3, val,
+                             preserve_ad, o->pg);
+        put_page_type(pg);
+    }
     else if ( !get_page_type(pg, PGT_writable_page) )
     {
         /* Not a page table: an ordinary write to the guest's frame. */
@@ -60,12 +172,12 @@ static int update_one_pte(struct domain *d, unsigned long ptr,
     return rc;
 }
 
-static int machphys_update(struct domain *d, unsigned long ptr,
+static int machphys_update(struct domain *pg_owner, unsigned long ptr,
                            unsigned long pfn)
 {
     struct page_info *pg = guest_frame(ptr >> PAGE_SHIFT);
 
-    if ( !pg || !get_page(pg, d) )
+    if ( !pg || !get_page(pg, pg_owner) )
         return -EINVAL;
     set_gpfn_from_mfn(page_to_mfn(pg), pfn);
     put_page(pg);
@@ -76,18 +188,26 @@ static int machphys_update(struct domain *d, unsigned long ptr,
 long do_mmu_update(unsigned long ureqs, unsigned long count,
                    unsigned long pdone, unsigned long foreigndom)
 {
-    struct domain *d = current->domain;
-    unsigned long i;
-    int rc = 0;
+    struct batch_owners o;
+    unsigned int i, n, done;
+    int rc;
 
-    if ( (foreigndom & 0xffff) != DOMID_SELF &&
-         (foreigndom & 0xffff) != d->domain_id )
-        return -ENOSYS;
+    n = resume_count(count, pdone, &done);
+    rc = get_batch_owners(foreigndom, true, &o);
+    if ( rc )
+        return rc;
 
-    for ( i = 0; i < count; i++ )
+    for ( i = 0; i < n; i++ )
     {
         struct mmu_update req;
 
+        if ( i && hypercall_preempt_check() )
+        {
+            rc = hypercall_create_continuation(
+                __HYPERVISOR_mmu_update, ureqs + i * sizeof(req),
+                (n - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom);
+            break;
+        }
         if ( copy_from_guest_va(&req, ureqs + i * sizeof(req), sizeof(req)) )
         {
             rc = -EFAULT;
@@ -97,11 +217,11 @@ long do_mmu_update(unsigned long ureqs, unsigned long count,
         {
         case MMU_NORMAL_PT_UPDATE:
         case MMU_PT_UPDATE_PRESERVE_AD:
-            rc = update_one_pte(d, req.ptr & ~3UL, req.val,
+            rc = update_one_pte(&o, req.ptr & ~3UL, req.val,
                                 (req.ptr & 3) == MMU_PT_UPDATE_PRESERVE_AD);
             break;
         case MMU_MACHPHYS_UPDATE:
-            rc = machphys_update(d, req.ptr & ~3UL, req.val);
+            rc = machphys_update(o.pg, req.ptr & ~3UL, req.val);
             break;
         default:
             rc = -ENOSYS;
@@ -110,11 +230,62 @@ long do_mmu_update(unsigned long ureqs, unsigned long count,
         if ( rc )
             break;
     }
+    put_batch_owners(&o);
 
-    if ( pdone && copy_to_guest_va(pdone, &i, sizeof(unsigned int)) )
-        return -EFAULT;
+    return report_done(pdone, done + i, rc);
+}
 
-    return rc;
+/* ---------------------------------------------------------------------
+ * TLB flushes for a domain's vCPUs
+ */
+
+/*
+ * The CPUs whose TLBs may hold translations of the vCPUs in vcpumask
+ * (a guest bitmap of vCPU ids; 0: all of them) into *mask.
+ */
+static int vcpus_dirty_cpus(struct domain *d, unsigned long vcpumask,
+                            cpumask_t *mask)
+{
+    unsigned long bits[(CONFIG_NR_CPUS * 4 + 63) / 64] = { 0 }; /* max_vcpus */
+    unsigned int i, words = (d->max_vcpus + 63) / 64;
+
+    if ( !vcpumask )
+        memset(bits, 0xff, words * sizeof(bits[0]));
+    else if ( words > ARRAY_SIZE(bits) ||
+              copy_from_guest_va(bits, vcpumask, words * sizeof(bits[0])) )
+        return -EFAULT; /* mmuext_op answers -EINVAL, as Xen */
+
+    cpumask_clear(mask);
+    for ( i = 0; i < d->max_vcpus; i++ )
+    {
+        const struct vcpu *v = d->vcpu[i];
+        unsigned int cpu;
+
+        if ( !v || !test_bit(i, bits) )
+            continue;
+        cpu = read_atomic(&v->arch.dirty_cpu);
+        if ( cpu < CONFIG_NR_CPUS )
+            cpumask_set_cpu(cpu, mask);
+    }
+
+    return 0;
+}
+
+/* A flush of va (or of everything, va ~0) on the vCPUs in vcpumask. */
+static int flush_vcpus(struct domain *d, unsigned long vcpumask,
+                       unsigned long va)
+{
+    cpumask_t mask;
+    int rc = vcpus_dirty_cpus(d, vcpumask, &mask);
+
+    if ( rc )
+        return rc;
+    if ( va == ~0UL )
+        flush_tlb_mask(&mask);
+    else
+        flush_area_mask(&mask, va, 1);
+
+    return 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -175,9 +346,42 @@ static int new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
     return 0;
 }
 
-static int one_mmuext(struct vcpu *v, const struct mmuext_op *op)
+/* CLEAR_PAGE (src 0) or COPY_PAGE: through mapcache slots, no direct map. */
+static int fill_page(struct domain *d, unsigned long dst_mfn,
+                     unsigned long src_mfn, bool copy)
+{
+    struct page_info *dst = guest_frame(dst_mfn), *src = NULL;
+    void *to;
+
+    if ( !dst || !get_page_and_type(dst, d, PGT_writable_page) )
+        return -EINVAL;
+    if ( copy && (!(src = guest_frame(src_mfn)) || !get_page(src, d)) )
+    {
+        put_page_and_type(dst);
+        return -EINVAL;
+    }
+    to = map_domain_page(page_to_mfn(dst));
+    if ( src )
+    {
+        const void *from = map_domain_page(page_to_mfn(src));
+
+        memcpy(to, from, PAGE_SIZE);
+        unmap_domain_page(from);
+        put_page(src);
+    }
+    else
+        memset(to, 0, PAGE_SIZE);
+    unmap_domain_page(to);
+    put_page_and_type(dst);
+
+    return 0;
+}
+
+static int one_mmuext(struct vcpu *v, struct domain *pg_owner,
+                      const struct mmuext_op *op)
 {
     struct domain *d = v->domain;
+    bool own = pg_owner == d;
 
     switch ( op->cmd )
     {
@@ -185,11 +389,22 @@ static int one_mmuext(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_PIN_L2_TABLE:
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
-        return pin_table(d, op->arg1.mfn,
+        return pin_table(pg_owner, op->arg1.mfn,
                          (unsigned long)(op->cmd - MMUEXT_PIN_L1_TABLE + 1)
                          << PGT_type_shift);
     case MMUEXT_UNPIN_TABLE:
-        return unpin_table(d, op->arg1.mfn);
+        return unpin_table(pg_owner, op->arg1.mfn);
+    case MMUEXT_CLEAR_PAGE:
+        return fill_page(pg_owner, op->arg1.mfn, 0, false);
+    case MMUEXT_COPY_PAGE:
+        return fill_page(pg_owner, op->arg1.mfn, op->arg2.src_mfn, true);
+    }
+
+    /* The rest act on the caller's own vCPUs and tables. */
+    if ( !own )
+        return -EPERM;
+    switch ( op->cmd )
+    {
     case MMUEXT_NEW_BASEPTR:
         return new_baseptr(v, op->arg1.mfn, false);
     case MMUEXT_NEW_USER_BASEPTR:
@@ -205,16 +420,19 @@ static int one_mmuext(struct vcpu *v, const struct mmuext_op *op)
         flush_area_local(op->arg1.linear_addr, 1);
         return 0;
     case MMUEXT_TLB_FLUSH_MULTI:
+        return flush_vcpus(d, (unsigned long)op->arg2.vcpumask.p, ~0UL)
+               ? -EINVAL : 0;
     case MMUEXT_TLB_FLUSH_ALL:
-        /* Every CPU: a superset of those the guest's vCPUs ran on. */
-        flush_tlb_all();
-        return 0;
+        return flush_vcpus(d, 0, ~0UL);
     case MMUEXT_INVLPG_MULTI:
     case MMUEXT_INVLPG_ALL:
-        if ( !pv_guest_address_ok(op->arg1.linear_addr) )
-            return -EINVAL;
-        flush_area_mask(&cpu_online_map, op->arg1.linear_addr, 1);
-        return 0;
+        /*
+         * Any address, as Xen: INVLPG of one of the hypervisor's or of a
+         * non-canonical one does no harm.
+         */
+        return flush_vcpus(d, op->cmd == MMUEXT_INVLPG_ALL ? 0 :
+                              (unsigned long)op->arg2.vcpumask.p,
+                           op->arg1.linear_addr) ? -EINVAL : 0;
     default:
         return -ENOSYS;
     }
@@ -223,46 +441,55 @@ static int one_mmuext(struct vcpu *v, const struct mmuext_op *op)
 long do_mmuext_op(unsigned long uops, unsigned long count,
                   unsigned long pdone, unsigned long foreigndom)
 {
-    struct vcpu *v = current;
-    unsigned long i;
-    int rc = 0;
+    struct batch_owners o;
+    unsigned int i, n, done;
+    int rc;
 
-    if ( (foreigndom & 0xffff) != DOMID_SELF &&
-         (foreigndom & 0xffff) != v->domain->domain_id )
-        return -ENOSYS;
+    n = resume_count(count, pdone, &done);
+    rc = get_batch_owners(foreigndom, false, &o);
+    if ( rc )
+        return rc;
 
-    for ( i = 0; i < count; i++ )
+    for ( i = 0; i < n; i++ )
     {
         struct mmuext_op op;
 
+        if ( i && hypercall_preempt_check() )
+        {
+            rc = hypercall_create_continuation(
+                __HYPERVISOR_mmuext_op, uops + i * sizeof(op),
+                (n - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom);
+            break;
+        }
         if ( copy_from_guest_va(&op, uops + i * sizeof(op), sizeof(op)) )
         {
             rc = -EFAULT;
             break;
         }
-        rc = one_mmuext(v, &op);
+        rc = one_mmuext(current, o.pg, &op);
         if ( rc )
             break;
     }
+    put_batch_owners(&o);
 
-    if ( pdone && copy_to_guest_va(pdone, &i, sizeof(unsigned int)) )
-        return -EFAULT;
-
-    return rc;
+    return report_done(pdone, done + i, rc);
 }
 
 /* ---------------------------------------------------------------------
  * update_va_mapping
  */
 
-/* The L1 table page mapping va in v's kernel tables, referenced; or NULL. */
+/*
+ * The L1 table page mapping va in v's kernel tables, with a general and
+ * a type reference; or NULL.
+ */
 static struct page_info *l1_page_for(struct vcpu *v, unsigned long va)
 {
     static const unsigned int shift[] = { L4_PAGE_SHIFT, L3_PAGE_SHIFT,
                                           L2_PAGE_SHIFT };
     mfn_t mfn = v->arch.guest_table;
     struct page_info *pg;
-    unsigned int i;
+    unsigned int i, level;
 
     for ( i = 0; i < 3; i++ )
     {
@@ -277,8 +504,11 @@ static struct page_info *l1_page_for(struct vcpu *v, unsigned long va)
     pg = guest_frame(mfn_x(mfn));
     if ( !pg || !get_page(pg, v->domain) )
         return NULL;
-    if ( (read_atomic(&pg->type_info) & PGT_type_mask) != PGT_l1_page_table )
+    level = get_table_type_ref(pg);
+    if ( level != 1 )
     {
+        if ( level )
+            put_page_type(pg);
         put_page(pg);
         return NULL;
     }
@@ -286,10 +516,11 @@ static struct page_info *l1_page_for(struct vcpu *v, unsigned long va)
     return pg;
 }
 
-long do_update_va_mapping(unsigned long va, unsigned long val,
-                          unsigned long flags)
+static long update_va(unsigned long va, unsigned long val,
+                      unsigned long flags, struct domain *pg_owner)
 {
     struct vcpu *v = current;
+    unsigned long scope = flags & ~UVMF_FLUSHTYPE_MASK;
     struct page_info *l1;
     int rc;
 
@@ -298,26 +529,48 @@ long do_update_va_mapping(unsigned long va, unsigned long val,
     l1 = l1_page_for(v, va);
     if ( !l1 )
         return -EINVAL;
-    rc = mod_table_entry(l1, 1, l1_table_offset(va), val, false);
-    put_page(l1);
+    rc = mod_table_entry(l1, 1, l1_table_offset(va), val, false, pg_owner);
+    put_page_and_type(l1);
     if ( rc )
         return rc;
 
     switch ( flags & UVMF_FLUSHTYPE_MASK )
     {
     case UVMF_TLB_FLUSH:
-        if ( (flags & ~UVMF_FLUSHTYPE_MASK) == UVMF_LOCAL )
+        if ( scope == UVMF_LOCAL )
             flush_tlb_local();
         else
-            flush_tlb_all();
+            rc = flush_vcpus(v->domain, scope == UVMF_ALL ? 0 : scope, ~0UL);
         break;
     case UVMF_INVLPG:
-        if ( (flags & ~UVMF_FLUSHTYPE_MASK) == UVMF_LOCAL )
+        if ( scope == UVMF_LOCAL )
             flush_area_local(va, 1);
         else
-            flush_area_mask(&cpu_online_map, va, 1);
+            rc = flush_vcpus(v->domain, scope == UVMF_ALL ? 0 : scope, va);
         break;
     }
 
-    return 0;
+    return rc;
+}
+
+long do_update_va_mapping(unsigned long va, unsigned long val,
+                          unsigned long flags)
+{
+    return update_va(va, val, flags, current->domain);
+}
+
+long do_update_va_mapping_otherdomain(unsigned long va, unsigned long val,
+                                      unsigned long flags, unsigned long domid)
+{
+    struct domain *pg_owner;
+    int rc = 0;
+    long ret;
+
+    pg_owner = domain_for(domid, &rc);
+    if ( !pg_owner )
+        return rc;
+    ret = update_va(va, val, flags, pg_owner);
+    domain_done(pg_owner);
+
+    return ret;
 }

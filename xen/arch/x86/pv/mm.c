@@ -110,11 +110,19 @@ static bool flags_ok(pgentry_t e, unsigned int level)
 /*
  * The guest kernel runs in ring 3: its mappings must be user-accessible
  * for it to use them at all, so every entry gets _PAGE_USER, as Xen
- * gives 64-bit PV guests.
+ * gives 64-bit PV guests. _PAGE_GLOBAL goes: a global translation would
+ * outlive the CR3 switch from the guest's kernel to its user tables
+ * (the kernel's pages are user-accessible) and to other domains; and
+ * without it a CR3 load is all a vCPU's switch-out needs to flush.
  */
-static pgentry_t adjust_guest_entry(pgentry_t e)
+static pgentry_t adjust_guest_entry(pgentry_t e, unsigned int level)
 {
-    return (e & _PAGE_PRESENT) ? e | _PAGE_USER : e;
+    if ( !(e & _PAGE_PRESENT) )
+        return e;
+    if ( level == 1 )
+        e &= ~_PAGE_GLOBAL;
+
+    return e | _PAGE_USER;
 }
 
 static struct page_info *entry_page(pgentry_t e)
@@ -150,12 +158,16 @@ static int get_page_from_l1e(pgentry_t e, struct domain *d)
     if ( iomem_mappable(d, mfn) )
         return 0;
     pg = entry_page(e);
-    if ( !pg )
+    if ( !pg || !get_page(pg, d) )
         return -EPERM;
-    if ( e & _PAGE_RW )
-        return get_page_and_type(pg, d, PGT_writable_page) ? 0 : -EPERM;
+    /* Ours, but in use as a table or descriptor page: busy (as Xen). */
+    if ( (e & _PAGE_RW) && get_page_type(pg, PGT_writable_page) )
+    {
+        put_page(pg);
+        return -EBUSY;
+    }
 
-    return get_page(pg, d) ? 0 : -EPERM;
+    return 0;
 }
 
 static void put_page_from_l1e(pgentry_t e)
@@ -236,7 +248,7 @@ static int validate_table(struct page_info *pg, unsigned int level)
     {
         if ( level == 4 && xen_l4_slot(i) )
             continue;
-        t[i] = adjust_guest_entry(t[i]);
+        t[i] = adjust_guest_entry(t[i], level);
         rc = get_page_from_entry(t[i], level, d);
         if ( rc )
             break;
@@ -368,6 +380,20 @@ int get_page_type(struct page_info *pg, unsigned long type)
     return 0;
 }
 
+unsigned int get_table_type_ref(struct page_info *pg)
+{
+    unsigned long x, y = read_atomic(&pg->type_info);
+
+    do {
+        x = y;
+        if ( !type_level(x) || !(x & PGT_validated) || (x & PGT_locked) ||
+             !(x & PGT_count_mask) || !((x + 1) & PGT_count_mask) )
+            return 0;
+    } while ( (y = cmpxchg(&pg->type_info, x, x + 1)) != x );
+
+    return type_level(x);
+}
+
 bool get_page_and_type(struct page_info *pg, struct domain *d,
                        unsigned long type)
 {
@@ -398,20 +424,24 @@ void put_page_and_type(struct page_info *pg)
  * taken. 0 or the -errno the change fails with.
  */
 static int take_new_entry(struct page_info *table, unsigned int level,
-                          unsigned int idx, pgentry_t *new)
+                          unsigned int idx, pgentry_t *new,
+                          struct domain *pg_owner)
 {
     if ( level == 4 && xen_l4_slot(idx) )
         return -EPERM;
-    *new = adjust_guest_entry(*new);
+    *new = adjust_guest_entry(*new, level);
 
-    return get_page_from_entry(*new, level, page_get_owner(table));
+    /* Only an L1 entry may name another domain's frame (dom0's right). */
+    return get_page_from_entry(*new, level,
+                               level == 1 && pg_owner ? pg_owner
+                                                      : page_get_owner(table));
 }
 
 int mod_table_entry_cmpxchg(struct page_info *table, unsigned int level,
                             unsigned int idx, pgentry_t old, pgentry_t new)
 {
     pgentry_t *t, seen;
-    int rc = take_new_entry(table, level, idx, &new);
+    int rc = take_new_entry(table, level, idx, &new, NULL);
 
     if ( rc )
         return rc;
@@ -430,10 +460,11 @@ int mod_table_entry_cmpxchg(struct page_info *table, unsigned int level,
 }
 
 int mod_table_entry(struct page_info *table, unsigned int level,
-                    unsigned int idx, pgentry_t new, bool preserve_ad)
+                    unsigned int idx, pgentry_t new, bool preserve_ad,
+                    struct domain *pg_owner)
 {
     pgentry_t *t, old;
-    int rc = take_new_entry(table, level, idx, &new);
+    int rc = take_new_entry(table, level, idx, &new, pg_owner);
 
     if ( rc )
         return rc;

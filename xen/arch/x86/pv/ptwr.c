@@ -59,7 +59,7 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long cr2)
     struct ptwr_result res;
     struct page_info *pg;
     uint8_t bytes[PTWR_MAX_INSN_LEN];
-    unsigned int avail, idx, tries;
+    unsigned int avail, idx, tries, level;
     mfn_t mfn;
     bool done = false;
 
@@ -75,9 +75,15 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long cr2)
     pg = mfn_to_page(mfn);
     if ( !get_page(pg, v->domain) )
         return false;
-    if ( (read_atomic(&pg->type_info) & (PGT_type_mask | PGT_validated)) !=
-         (PGT_l1_page_table | PGT_validated) )
-        goto out;
+    /* Held until the write is done: no unpin can devalidate it meanwhile. */
+    level = get_table_type_ref(pg);
+    if ( level != 1 )
+    {
+        if ( level )
+            put_page_type(pg);
+        put_page(pg);
+        return false;
+    }
 
     for ( avail = sizeof(bytes); avail; avail-- )
         if ( !copy_from_guest_va(bytes, regs->rip, avail) )
@@ -112,6 +118,7 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long cr2)
     }
 
  out:
+    put_page_type(pg);
     put_page(pg);
     return done;
 }

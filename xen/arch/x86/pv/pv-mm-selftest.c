@@ -125,14 +125,15 @@ static const char *check_rules(struct domain *d, struct page_info **f)
          get_page_and_type(f[F_RW], d, PGT_l4_page_table) )
         return selftest_fail("a writable-mapped frame became a page table");
     /* A table cannot be mapped writable, nor as a descriptor page. */
-    rc = mod_table_entry(f[F_L1], 1, 3, entry_to(f[F_L2], PROT), false);
+    rc = mod_table_entry(f[F_L1], 1, 3, entry_to(f[F_L2], PROT), false,
+                         NULL);
     if ( rc >= 0 )
         return selftest_fail("writable mapping of a validated L2: rc %d", rc);
     if ( get_page_and_type(f[F_L1], d, PGT_seg_desc_page) )
         return selftest_fail("a validated L1 became a descriptor page");
     /* The hypervisor's L4 slots belong to it. */
     rc = mod_table_entry(f[F_L4], 4, ROOT_PAGETABLE_FIRST_XEN_SLOT,
-                         entry_to(f[F_L3], PROT), false);
+                         entry_to(f[F_L3], PROT), false, NULL);
     if ( rc != -EPERM )
         return selftest_fail("write to L4 slot 256: rc %d", rc);
     l4 = map_domain_page(page_to_mfn(f[F_L4]));

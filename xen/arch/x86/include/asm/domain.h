@@ -63,6 +63,14 @@ struct arch_vcpu {
     struct cpu_user_regs user_regs; /* while not running */
     unsigned int flags;             /* TF_kernel_mode */
 
+    /*
+     * The CPU whose TLB may hold translations from this vCPU's page
+     * tables (CONFIG_NR_CPUS: none): set before its CR3 is loaded, cleared once
+     * another CR3 replaced it. Guest entries are never global, so a CR3
+     * load drops them all.
+     */
+    unsigned int dirty_cpu;
+
     mfn_t guest_table;           /* kernel L4, pinned */
     mfn_t guest_table_user;      /* user L4, or INVALID_MFN */
 

@@ -27,17 +27,28 @@ bool get_page_and_type(struct page_info *pg, struct domain *d,
                        unsigned long type);
 void put_page_and_type(struct page_info *pg);
 
+/*
+ * A type reference on pg if it is a validated page table in use (type
+ * count above zero), without ever validating it: its level (1-4), or 0
+ * (not a table, or not in use as one, or being (de)validated). Holding
+ * it keeps the table validated while one of its entries changes.
+ */
+unsigned int get_table_type_ref(struct page_info *pg);
+
 /* What one entry of a level's table may hold, with its references. */
 int get_page_from_entry(pgentry_t e, unsigned int level, struct domain *d);
 void put_page_from_entry(pgentry_t e, unsigned int level);
 
 /*
  * Replaces entry idx of the validated table page (a level-`level`
- * table): the new entry is checked and referenced, the old one's
- * references dropped. -EPERM for the hypervisor's L4 slots.
+ * table), on which the caller holds a type reference: the new entry is
+ * checked and referenced, the old one's references dropped. -EPERM for
+ * the hypervisor's L4 slots. pg_owner (NULL: the table's owner) is the
+ * domain whose frames a new L1 entry may map: dom0 mapping a guest's.
  */
 int mod_table_entry(struct page_info *table, unsigned int level,
-                    unsigned int idx, pgentry_t new, bool preserve_ad);
+                    unsigned int idx, pgentry_t new, bool preserve_ad,
+                    struct domain *pg_owner);
 
 /*
  * As mod_table_entry(), but only if the entry still holds old: -EAGAIN

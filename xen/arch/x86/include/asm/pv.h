@@ -23,10 +23,15 @@
 struct vcpu;
 struct domain;
 
+static inline bool is_canonical_address(unsigned long va)
+{
+    return ((long)va >> 47) == 0 || ((long)va >> 47) == -1;
+}
+
 /* A canonical address below the hypervisor's range or above it. */
 static inline bool pv_guest_address_ok(unsigned long va)
 {
-    return (((long)va >> 47) == 0 || ((long)va >> 47) == -1) &&
+    return is_canonical_address(va) &&
            (va < HYPERVISOR_VIRT_START || va >= HYPERVISOR_VIRT_END);
 }
 

@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The page-table hypercalls beyond first light: long batches and their
+ * continuations (inside and outside a multicall), an honest done count,
+ * MACHPHYS_UPDATE read back through the M2P, COPY_PAGE and CLEAR_PAGE,
+ * the vCPU-mask flush scopes, update_va_mapping_otherdomain, foreign
+ * domain ids, and two vCPUs pinning, unpinning and mapping one frame at
+ * once.
+ */
+#include "pvkernel.h"
+
+#define PTE_RW  (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
+                 _PAGE_DIRTY)
+#define PTE_RO  (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
+
+#define BIG_BATCH 10000
+
+static struct mmu_update big[BIG_BATCH];
+
+/* A scratch page made a pinned L1 (not hooked anywhere). */
+static unsigned long pinned_l1(void)
+{
+    unsigned long l1 = scratch_page();
+
+    EXPECT_OK(remap_ro(l1));
+    EXPECT_OK(mmuext(MMUEXT_PIN_L1_TABLE, va_to_mfn(l1)));
+    return l1;
+}
+
+/* Entry i of the batch writes slot i % 512 of l1: data, read-only. */
+static void fill_batch(unsigned long l1, unsigned long data, unsigned int n)
+{
+    uint64_t base = va_to_mfn(l1) << PAGE_SHIFT;
+
+    for ( unsigned int i = 0; i < n; i++ )
+    {
+        big[i].ptr = (base + (i % 512) * 8) | MMU_NORMAL_PT_UPDATE;
+        big[i].val = (va_to_mfn(data) << PAGE_SHIFT) | PTE_RO |
+                     ((unsigned long)((i / 512) & 7) << 9); /* an avail bit */
+    }
+}
+
+/* Slot i holds what the last batch entry for it wrote. */
+static unsigned int batch_mismatches(unsigned long l1, unsigned long data,
+                                     unsigned int n)
+{
+    const uint64_t *t = (const uint64_t *)l1;
+    unsigned int bad = 0;
+
+    for ( unsigned int s = 0; s < 512 && s < n; s++ )
+    {
+        unsigned int last = s + ((n - 1 - s) / 512) * 512;
+
+        /* Xen makes user pages global itself; Xenon never does. */
+        if ( (t[s] & ~0x100UL) != ((va_to_mfn(data) << PAGE_SHIFT) | PTE_RO |
+                      ((unsigned long)((last / 512) & 7) << 9)) )
+            bad++;
+    }
+    return bad;
+}
+
+/*
+ * An event made pending and unmasked before a long hypercall preempts
+ * it: the upcall arrives with the guest back on the hypercall page's
+ * SYSCALL, and the call then completes on re-entry.
+ */
+static unsigned long upcall_rip;
+static unsigned int upcall_done_seen;
+static volatile unsigned int *watched_done;
+
+static void note_upcall(const struct trap_frame *f)
+{
+    if ( !upcall_rip )
+    {
+        upcall_rip = f->rip;
+        upcall_done_seen = watched_done ? *watched_done : 0;
+    }
+}
+
+static bool on_hypercall_page(unsigned long rip)
+{
+    return rip >= (unsigned long)hypercall_page &&
+           rip < (unsigned long)hypercall_page + PAGE_SIZE;
+}
+
+/* A pending IPI event to ourselves; returns the port (to close). */
+static evtchn_port_t pend_self_event(void)
+{
+    struct evtchn_bind_ipi b = { .vcpu = 0 };
+    struct evtchn_send s;
+
+    EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &b));
+    s.port = b.port;
+    EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_send, &s));
+    return b.port;
+}
+
+static void close_port(evtchn_port_t port)
+{
+    struct evtchn_close c = { .port = port };
+
+    EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_close, &c));
+}
+
+PVTEST(mmu_batch_10000_preempted)
+{
+    unsigned long l1 = pinned_l1(), data = scratch_page();
+    static volatile unsigned int done;
+    evtchn_port_t port;
+    long rc;
+
+    fill_batch(l1, data, BIG_BATCH);
+    done = 0;
+    upcall_rip = 0;
+    watched_done = &done;
+    event_hook = note_upcall;
+    port = pend_self_event();
+    vcpu_info_of[0]->evtchn_upcall_mask = 0;   /* the upcall may come */
+    rc = HYPERVISOR_mmu_update(big, BIG_BATCH, &done, DOMID_SELF);
+    vcpu_info_of[0]->evtchn_upcall_mask = 1;
+    EXPECT_OK(rc);
+    EXPECT_EQ(done, BIG_BATCH);
+    EXPECT_EQ(batch_mismatches(l1, data, BIG_BATCH), 0);
+    expect(on_hypercall_page(upcall_rip),
+           "no upcall inside the batch (upcall at %#lx)", upcall_rip);
+    expect(upcall_done_seen > 0 && upcall_done_seen < BIG_BATCH,
+           "done count at the upcall %u, want a partial count",
+           upcall_done_seen);
+    close_port(port);
+    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(l1)));
+}
+
+PVTEST(mmu_done_count_at_failure)
+{
+    unsigned long l1 = pinned_l1(), data = scratch_page();
+    unsigned int done = ~0U;
+
+    fill_batch(l1, data, 20);
+    big[7].val = (va_to_mfn(l1) << PAGE_SHIFT) | PTE_RW; /* a table, RW */
+    EXPECT_ERR(HYPERVISOR_mmu_update(big, 20, &done, DOMID_SELF), EBUSY);
+    EXPECT_EQ(done, 7);
+    /* The first seven went in, nothing after. */
+    EXPECT_EQ(((uint64_t *)l1)[6] & PTE_MFN_MASK,
+              va_to_mfn(data) << PAGE_SHIFT);
+    EXPECT_EQ(((uint64_t *)l1)[8], 0);
+    /* A list the guest cannot read (Xen leaves *pdone alone then). */
+    EXPECT_ERR(HYPERVISOR_mmu_update((struct mmu_update *)
+                                     0xffff830000000000UL, 5, &done,
+                                     DOMID_SELF), EFAULT);
+    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(l1)));
+}
+
+PVTEST(mmu_multicall_failing_entry_and_preemption)
+{
+    unsigned long l1 = pinned_l1(), data = scratch_page();
+    static multicall_entry_t mc[3];
+    static unsigned int done[2];
+    evtchn_port_t port;
+    long rc;
+
+    /* A failing entry in the middle does not stop the batch. */
+    memset(mc, 0, sizeof(mc));
+    mc[0].op = __HYPERVISOR_xen_version;
+    mc[0].args[0] = XENVER_version;
+    mc[1].op = __HYPERVISOR_mmuext_op;      /* unpin of a frame not pinned */
+    mc[1].args[0] = 0;
+    mc[2].op = __HYPERVISOR_xen_version;
+    mc[2].args[0] = XENVER_version;
+    {
+        static struct mmuext_op bad = { .cmd = MMUEXT_UNPIN_TABLE };
+
+        bad.arg1.mfn = va_to_mfn(data);
+        mc[1].args[0] = (unsigned long)&bad;
+        mc[1].args[1] = 1;
+        mc[1].args[3] = DOMID_SELF;
+    }
+    EXPECT_OK(hypercall2(__HYPERVISOR_multicall, mc, 3));
+    expect(mc[0].result > 0 && mc[2].result == mc[0].result,
+           "version results %ld, %ld", (long)mc[0].result,
+           (long)mc[2].result);
+    EXPECT_EQ((long)mc[1].result, -EINVAL);
+
+    /* Two long entries, preempted inside the first: both complete. */
+    fill_batch(l1, data, BIG_BATCH);
+    memset(mc, 0, sizeof(mc));
+    for ( unsigned int i = 0; i < 2; i++ )
+    {
+        mc[i].op = __HYPERVISOR_mmu_update;
+        mc[i].args[0] = (unsigned long)&big[i * (BIG_BATCH / 2)];
+        mc[i].args[1] = BIG_BATCH / 2;
+        mc[i].args[2] = (unsigned long)&done[i];
+        mc[i].args[3] = DOMID_SELF;
+        done[i] = 0;
+    }
+    upcall_rip = 0;
+    watched_done = &done[0];
+    event_hook = note_upcall;
+    port = pend_self_event();
+    vcpu_info_of[0]->evtchn_upcall_mask = 0;
+    rc = hypercall2(__HYPERVISOR_multicall, mc, 2);
+    vcpu_info_of[0]->evtchn_upcall_mask = 1;
+    EXPECT_OK(rc);
+    EXPECT_EQ((long)mc[0].result, 0);
+    EXPECT_EQ((long)mc[1].result, 0);
+    EXPECT_EQ(done[0], BIG_BATCH / 2);
+    EXPECT_EQ(done[1], BIG_BATCH / 2);
+    EXPECT_EQ(batch_mismatches(l1, data, BIG_BATCH), 0);
+    expect(on_hypercall_page(upcall_rip),
+           "no upcall inside the multicall (upcall at %#lx)", upcall_rip);
+    close_port(port);
+    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(l1)));
+}
+
+PVTEST(mmu_machphys_update_read_back)
+{
+    unsigned long a = scratch_page();
+    unsigned long mfn = va_to_mfn(a), pfn = m2p[mfn];
+    struct mmu_update u = { .ptr = (mfn << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE,
+                            .val = 0x12345 };
+    static xen_pfn_t m2p_mfn;
+    struct xen_machphys_mfn_list l = { .max_extents = 1 };
+
+    EXPECT_EQ(pfn, (a - KERNEL_VIRT_BASE) >> PAGE_SHIFT);
+    EXPECT_OK(HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF));
+    EXPECT_EQ(m2p[mfn], 0x12345);
+    u.val = pfn;
+    EXPECT_OK(HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF));
+    EXPECT_EQ(m2p[mfn], pfn);
+    /* Not ours: an M2P frame. */
+    set_xen_guest_handle(l.extent_start, &m2p_mfn);
+    EXPECT_OK(HYPERVISOR_memory_op(XENMEM_machphys_mfn_list, &l));
+    u.ptr = (m2p_mfn << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE;
+    EXPECT_ERR(HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF), EINVAL);
+}
+
+static long mmuext2(unsigned int cmd, unsigned long arg1, unsigned long arg2)
+{
+    struct mmuext_op op = { .cmd = cmd, .arg1.mfn = arg1,
+                            .arg2.src_mfn = arg2 };
+
+    return HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+PVTEST(mmu_copy_and_clear_page)
+{
+    unsigned long a = scratch_page(), b = scratch_page();
+    unsigned long l1 = pinned_l1();
+    unsigned long *pa = (unsigned long *)a, *pb = (unsigned long *)b;
+    unsigned int bad = 0;
+
+    for ( unsigned int i = 0; i < 512; i++ )
+        pa[i] = 0x1111111111111111UL * (i & 15) + i;
+    EXPECT_OK(mmuext2(MMUEXT_COPY_PAGE, va_to_mfn(b), va_to_mfn(a)));
+    for ( unsigned int i = 0; i < 512; i++ )
+        bad += pb[i] != pa[i];
+    EXPECT_EQ(bad, 0);
+    EXPECT_OK(mmuext2(MMUEXT_CLEAR_PAGE, va_to_mfn(b), 0));
+    bad = 0;
+    for ( unsigned int i = 0; i < 512; i++ )
+        bad += pb[i] != 0;
+    EXPECT_EQ(bad, 0);
+    /* A page table is no destination; a table may be a source. */
+    EXPECT_ERR(mmuext2(MMUEXT_COPY_PAGE, va_to_mfn(l1), va_to_mfn(a)), EINVAL);
+    EXPECT_ERR(mmuext2(MMUEXT_CLEAR_PAGE, va_to_mfn(l1), 0), EINVAL);
+    EXPECT_OK(mmuext2(MMUEXT_COPY_PAGE, va_to_mfn(b), va_to_mfn(l1)));
+    /* Frames that are not ours, on either side. */
+    EXPECT_ERR(mmuext2(MMUEXT_COPY_PAGE, va_to_mfn(b), ~0UL >> 20), EINVAL);
+    EXPECT_ERR(mmuext2(MMUEXT_CLEAR_PAGE, ~0UL >> 20, 0), EINVAL);
+    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(l1)));
+}
+
+static long flush_multi(unsigned int cmd, unsigned long va, const void *mask)
+{
+    struct mmuext_op op = { .cmd = cmd, .arg1.linear_addr = va };
+
+    op.arg2.vcpumask.p = mask;
+    return HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+/*
+ * Each flush scope makes a changed mapping visible: the old frame is
+ * read through va first (so a TLB may hold it), then the PTE is changed
+ * behind the TLB's back with mmu_update, then flushed.
+ */
+PVTEST(mmu_flush_scopes)
+{
+    unsigned long a = scratch_page(), b = scratch_page(), v = scratch_page();
+    uint64_t pte = pte_maddr(v, 1);
+    volatile unsigned long *pv = (volatile unsigned long *)v;
+    unsigned long vcpu0 = 1, none = 0;
+    unsigned long frame[2] = { va_to_mfn(a), va_to_mfn(b) };
+
+    *(unsigned long *)a = 0xaaaa;
+    *(unsigned long *)b = 0xbbbb;
+    for ( unsigned int i = 0; i < 6; i++ )
+    {
+        unsigned long want = i & 1 ? 0xaaaa : 0xbbbb;
+
+        EXPECT_OK(set_pte(pte, (frame[!(i & 1)] << PAGE_SHIFT) | PTE_RW));
+        switch ( i )
+        {
+        case 0:
+            EXPECT_OK(flush_multi(MMUEXT_TLB_FLUSH_MULTI, 0, &vcpu0));
+            break;
+        case 1:
+            EXPECT_OK(flush_multi(MMUEXT_INVLPG_MULTI, v, &vcpu0));
+            break;
+        case 2:
+            EXPECT_OK(flush_multi(MMUEXT_TLB_FLUSH_ALL, 0, NULL));
+            break;
+        case 3:
+            EXPECT_OK(flush_multi(MMUEXT_INVLPG_ALL, v, NULL));
+            break;
+        case 4:
+            EXPECT_OK(HYPERVISOR_update_va_mapping(
+                v, (frame[0] << PAGE_SHIFT) | PTE_RW,
+                UVMF_TLB_FLUSH | UVMF_MULTI | (unsigned long)&vcpu0));
+            want = 0xaaaa;
+            break;
+        case 5:
+            EXPECT_OK(HYPERVISOR_update_va_mapping(
+                v, (frame[1] << PAGE_SHIFT) | PTE_RW,
+                UVMF_INVLPG | UVMF_ALL));
+            want = 0xbbbb;
+            break;
+        }
+        expect(*pv == want, "scope %u: read %#lx, want %#lx", i, *pv, want);
+    }
+    /* An empty mask flushes nothing and is no error. */
+    EXPECT_OK(flush_multi(MMUEXT_TLB_FLUSH_MULTI, 0, &none));
+    /*
+     * Bad masks and addresses, as Xen answers: an unreadable mask is
+     * -EINVAL for mmuext_op but -EFAULT for update_va_mapping; INVLPG
+     * takes any address (even a non-canonical one: the instruction
+     * ignores it).
+     */
+    EXPECT_ERR(flush_multi(MMUEXT_TLB_FLUSH_MULTI, 0,
+                           (void *)0xffff830000000000UL), EINVAL);
+    EXPECT_OK(flush_multi(MMUEXT_INVLPG_MULTI, 0x0000800000000000UL, &vcpu0));
+    EXPECT_OK(flush_multi(MMUEXT_INVLPG_MULTI, 0xffff830000000000UL, &vcpu0));
+    EXPECT_ERR(HYPERVISOR_update_va_mapping(
+                   v, (frame[0] << PAGE_SHIFT) | PTE_RW,
+                   UVMF_INVLPG | 0xffff830000000000UL), EFAULT);
+    EXPECT_OK(remap_rw(v));
+}
+
+PVTEST(mmu_foreign_domain_ids)
+{
+    unsigned long a = scratch_page(), v = scratch_page();
+    struct mmu_update u = { .ptr = pte_maddr(v, 1) | MMU_NORMAL_PT_UPDATE,
+                            .val = (va_to_mfn(a) << PAGE_SHIFT) | PTE_RW };
+    domid_t self = 0;
+
+    /* DOMID_SELF names us; our own id, as a foreign domain, does not. */
+    *(volatile unsigned long *)a = 0x4321;
+    EXPECT_OK(HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF));
+    EXPECT_ERR(HYPERVISOR_mmu_update(&u, 1, NULL, self), ESRCH);
+    EXPECT_OK(hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, v,
+                         (va_to_mfn(v) << PAGE_SHIFT) | PTE_RW, UVMF_INVLPG,
+                         DOMID_SELF));
+    EXPECT_ERR(hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, v,
+                          (va_to_mfn(a) << PAGE_SHIFT) | PTE_RW, UVMF_INVLPG,
+                          self), ESRCH);
+    EXPECT_OK(hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, v,
+                         (va_to_mfn(a) << PAGE_SHIFT) | PTE_RW, UVMF_INVLPG,
+                         DOMID_SELF));
+    EXPECT_EQ(*(volatile unsigned long *)v, 0x4321);
+    /* No such domain. */
+    EXPECT_ERR(HYPERVISOR_mmu_update(&u, 1, NULL, 1234), ESRCH);
+    EXPECT_ERR(hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, v,
+                          (va_to_mfn(a) << PAGE_SHIFT) | PTE_RW, UVMF_INVLPG,
+                          1234), ESRCH);
+    EXPECT_ERR(HYPERVISOR_mmuext_op(NULL, 0, NULL, 1234), ESRCH);
+    EXPECT_OK(remap_rw(v));
+}
+
+/*
+ * Xenon drops _PAGE_GLOBAL from guest L1 entries (a CR3 load then
+ * flushes a vCPU's translations); Xen manages it itself, adding it to
+ * user pages and flushing globals at guest kernel/user switches.
+ */
+PVTEST(mmu_guest_global_bit_dropped)
+{
+    unsigned long a = scratch_page();
+
+    if ( !on_xenon() )
+        check_skip("Xen sets _PAGE_GLOBAL on guest user pages itself");
+    EXPECT_OK(HYPERVISOR_update_va_mapping(a, (va_to_mfn(a) << PAGE_SHIFT) |
+                                           PTE_RW | 0x100, UVMF_INVLPG));
+    EXPECT_EQ(read_pte(a, 1) & 0x100, 0);
+    EXPECT_EQ(read_pte(a, 1) & PTE_MFN_MASK, va_to_mfn(a) << PAGE_SHIFT);
+}
+
+/* ---- two vCPUs on one frame */
+
+#define RACE_ROUNDS 3000
+
+static struct race {
+    unsigned long frame_va, alias_va;
+    volatile unsigned int go, stop;
+    unsigned int pins[2], unpins[2], rw_maps[2];
+    unsigned int rw_while_pinned;
+} race;
+
+/* Pin, map writable elsewhere, unpin: whatever the other vCPU does. */
+static void race_round(unsigned int me)
+{
+    unsigned long mfn = va_to_mfn(race.frame_va);
+
+    if ( mmuext(MMUEXT_PIN_L1_TABLE, mfn) == 0 )
+        race.pins[me]++;
+    if ( HYPERVISOR_update_va_mapping(race.alias_va + me * PAGE_SIZE,
+                                      (mfn << PAGE_SHIFT) | PTE_RW,
+                                      UVMF_INVLPG) == 0 )
+    {
+        race.rw_maps[me]++;
+        /* Writable now: no one may hold it as a table at this moment. */
+        if ( mmuext(MMUEXT_PIN_L1_TABLE, mfn) == 0 )
+        {
+            race.rw_while_pinned++;
+            race.pins[me]++;
+        }
+        HYPERVISOR_update_va_mapping(race.alias_va + me * PAGE_SIZE, 0,
+                                     UVMF_INVLPG);
+    }
+    if ( mmuext(MMUEXT_UNPIN_TABLE, mfn) == 0 )
+        race.unpins[me]++;
+}
+
+static void race_vcpu1(void)
+{
+    while ( !race.go )
+        ;
+    for ( unsigned int i = 0; i < RACE_ROUNDS && !race.stop; i++ )
+        race_round(1);
+}
+
+PVTEST(mmu_race_pin_unpin_map_two_vcpus)
+{
+    unsigned int pins, unpins;
+    bool pinned_at_end;
+
+    memset(&race, 0, sizeof(race));
+    race.frame_va = scratch_page();
+    race.alias_va = scratch_page();
+    scratch_page();                         /* the second alias */
+    EXPECT_OK(remap_ro(race.frame_va));
+    EXPECT_OK(HYPERVISOR_update_va_mapping(race.alias_va, 0, UVMF_INVLPG));
+    EXPECT_OK(HYPERVISOR_update_va_mapping(race.alias_va + PAGE_SIZE, 0,
+                                           UVMF_INVLPG));
+    if ( !vcpu1_run(race_vcpu1) )
+    {
+        fail("vCPU 1 did not start");
+        return;
+    }
+    race.go = 1;
+    for ( unsigned int i = 0; i < RACE_ROUNDS; i++ )
+        race_round(0);
+    if ( !vcpu1_wait(20000) )
+    {
+        race.stop = 1;
+        fail("vCPU 1 did not finish its rounds");
+        vcpu1_wait(5000);
+    }
+    pins = race.pins[0] + race.pins[1];
+    unpins = race.unpins[0] + race.unpins[1];
+    pinned_at_end = mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(race.frame_va)) == 0;
+    printk("pvtest: info: race: %u pins, %u unpins, %u+%u writable maps\n",
+           pins, unpins, race.rw_maps[0], race.rw_maps[1]);
+    EXPECT_EQ(race.rw_while_pinned, 0);
+    EXPECT_EQ(pins, unpins + pinned_at_end);
+    expect(pins > 0 && race.rw_maps[0] + race.rw_maps[1] > 0,
+           "no contention: %u pins, %u writable maps", pins,
+           race.rw_maps[0] + race.rw_maps[1]);
+    /* Nothing left holding it: writable again, then pinnable again. */
+    EXPECT_OK(remap_rw(race.frame_va));
+    EXPECT_OK(remap_ro(race.frame_va));
+    EXPECT_OK(mmuext(MMUEXT_PIN_L1_TABLE, va_to_mfn(race.frame_va)));
+    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(race.frame_va)));
+    EXPECT_OK(remap_rw(race.alias_va));
+    EXPECT_OK(remap_rw(race.alias_va + PAGE_SIZE));
+}
