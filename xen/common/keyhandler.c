@@ -8,6 +8,7 @@
  */
 #include <asm/acpi.h>
 #include <asm/mm-audit.h>
+#include <asm/pv.h>
 #include <xen/init.h>
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
@@ -124,6 +125,43 @@ static void mapping_census(unsigned char key)
     mm_audit_print(&a);
 }
 
+struct domain_batch {
+    struct domain *d[64];
+    unsigned int n;
+};
+
+static void collect_domain(struct domain *d, void *arg)
+{
+    struct domain_batch *b = arg;
+
+    if ( !is_idle_domain(d) && !d->is_dying && b->n < ARRAY_SIZE(b->d) &&
+         get_domain(d) )
+        b->d[b->n++] = d;
+}
+
+/* The audit walks the domain list itself: collect first, then audit. */
+static void audit_domains(unsigned char key)
+{
+    static struct domain_batch b;
+    unsigned int i;
+
+    b.n = 0;
+    domain_for_each(collect_domain, &b);
+    for ( i = 0; i < b.n; i++ )
+    {
+        struct domain *d = b.d[i];
+        struct pv_audit a;
+
+        if ( pv_audit_domain(d, &a, true) )
+            printk("d%u: page audit: out of memory\n", d->domain_id);
+        else
+            printk("d%u: page audit: %lu pages, %lu live tables, %lu pinned, "
+                   "%lu mismatches\n", d->domain_id, a.pages, a.tables,
+                   a.pinned, a.mismatches);
+        put_domain(d);
+    }
+}
+
 static void dump_dom0_registers(unsigned char key)
 {
     struct domain *d = hardware_domain;
@@ -152,6 +190,8 @@ void __init keyhandler_init(void)
     register_keyhandler('r', dump_runqueues, "dump the run queues");
     register_keyhandler('m', mapping_census,
                         "run the mapping audit and print its census");
+    register_keyhandler('a', audit_domains,
+                        "audit every domain's page reference counts");
     register_keyhandler('0', dump_dom0_registers, "dump dom0's registers");
     register_keyhandler('R', reboot_machine, "reboot the machine");
 }

@@ -209,16 +209,19 @@ CENSUS = re.compile(r"^\(XEN\) mm-audit: RAM frames mapped by class: .* "
 
 @pytest.mark.parametrize("fw", ["bios", "efi"])
 def test_census_while_dom0_idles(workdir, kernels, fw):
-    """dom0 has run every check and idles; the debug keys then show it,
-    and the mapping census finds none of its frames mapped at rest in the
-    hypervisor but the vcpu_info it registered (its own class), no
-    mapcache slot held, and only shared_info shared."""
-    iso = make_iso(workdir, "console=com1",
+    """dom0 has run every check (two vCPUs: the racing ones too) and
+    idles; the debug keys then show it, and the mapping census finds none
+    of its frames mapped at rest in the hypervisor but the vcpu_info it
+    registered (its own class), no mapcache slot held, and only
+    shared_info shared. The page audit accounts for every reference count
+    of its pages, and its long batches were preempted and resumed."""
+    iso = make_iso(workdir, "console=com1 dom0_max_vcpus=2",
                    modules=[(kernels("pvkernel"), "loop")])
     b = boot(iso, firmware=fw, smp=2, timeout=240, send=[
         ("pvtest: idle (loop)", CTRL_A * 3),
         (TO_XEN, "m"),
-        (" unexpected=", "q"),
+        (" unexpected=", "a"),
+        ("page audit:", "q"),
         ("(XEN) Domain 0", "0"),
         ("d0v0 state", "R"),
     ])
@@ -235,8 +238,14 @@ def test_census_while_dom0_idles(workdir, kernels, fw):
     assert guest == 0, b
     assert shared == 1, b                   # dom0's shared_info
     assert mapcache <= 4, b
-    assert re.search(r"^\(XEN\) Domain 0 \(privileged\): tot_pages \d+",
-                     b.output,
-                     re.M), b
+    audit = re.findall(r"^\(XEN\) d0: page audit: (\d+) pages, (\d+) live "
+                       r"tables, (\d+) pinned, (\d+) mismatches", b.output,
+                       re.M)
+    assert len(audit) == 1, b
+    pages, tables, pinned, mismatches = map(int, audit[0])
+    assert mismatches == 0 and tables >= 4 and pages > 1000, b
+    cont = re.search(r"^\(XEN\) Domain 0 \(privileged\): tot_pages \d+.*"
+                     r"continuations (\d+)", b.output, re.M)
+    assert cont and int(cont.group(1)) >= 2, b
     assert b.has("(XEN) d0v0 state (kernel mode):"), b
     assert not b.has("FATAL TRAP"), b

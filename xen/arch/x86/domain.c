@@ -113,6 +113,7 @@ void arch_domain_teardown(struct domain *d)
             pv_release_vcpu_info(d->vcpu[i]);
             pv_vcpu_release_tables(d->vcpu[i]);
         }
+    pv_drop_foreign_refs(d);
 }
 
 void arch_domain_destroy(struct domain *d)

@@ -27,6 +27,7 @@
 #include <asm/page-owner.h>
 #include <asm/pg2virt.h>
 #include <asm/pv-mm.h>
+#include <asm/pv.h>
 #include <asm/smp.h>
 
 #define TEST_DOMID   0x7000
@@ -185,6 +186,37 @@ static const char *check_alias_flushed(struct domain *d, struct page_info *pg)
     return NULL;
 }
 
+/*
+ * The reference audit accounts for the two L4 references once a pin and
+ * a vCPU root own them, and catches a type count off by one.
+ */
+static const char *check_audit(struct domain *d, struct page_info **f)
+{
+    struct pv_audit a;
+    const char *fail = NULL;
+
+    set_bit(59 /* PGT_pinned */, &f[F_L4]->type_info);
+    d->vcpu[0]->arch.guest_table = page_to_mfn(f[F_L4]);
+    if ( pv_audit_domain(d, &a, false) )
+        fail = selftest_fail("audit: out of memory");
+    else if ( a.mismatches || a.pinned != 1 || a.tables != 4 )
+        fail = selftest_fail("audit of a sound tree: %lu mismatches, %lu "
+                             "pinned, %lu live tables (want 0, 1, 4)",
+                             a.mismatches, a.pinned, a.tables);
+    if ( !fail )
+    {
+        f[F_L1]->type_info++;            /* a reference nobody holds */
+        if ( pv_audit_domain(d, &a, false) || a.mismatches != 1 )
+            fail = selftest_fail("audit missed a stray type reference "
+                                 "(%lu mismatches)", a.mismatches);
+        f[F_L1]->type_info--;
+    }
+    clear_bit(59, &f[F_L4]->type_info);
+    d->vcpu[0]->arch.guest_table = INVALID_MFN;
+
+    return fail;
+}
+
 static const char *test_pv_domain(void)
 {
     unsigned long free_before, tables_before;
@@ -231,6 +263,8 @@ static const char *test_pv_domain(void)
         fail = check_counts(f, 2); /* the refusals left nothing behind */
     if ( !fail )
         fail = check_alias_flushed(d, f[F_FREE]);
+    if ( !fail )
+        fail = check_audit(d, f);
 
     /* Dropping both references devalidates the tree, every level. */
     if ( !fail )

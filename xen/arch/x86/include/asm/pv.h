@@ -86,6 +86,24 @@ long pv_vcpu_initialise(struct vcpu *v, unsigned long arg);
 
 /* Drops the vCPU's references to its page tables (domain death). */
 void pv_vcpu_release_tables(struct vcpu *v);
+/*
+ * A dying domain's page-table entries that reference other domains'
+ * frames, dropped (and cleared); returns how many. Its own frames need
+ * nothing: they go back to the heap whole.
+ */
+unsigned long pv_drop_foreign_refs(struct domain *d);
+
+/*
+ * The reference audit (pv/domain-audit.c): every general and type count
+ * of d's pages recomputed from their holders (allocation, pins, live
+ * tables of every domain, vCPU roots, GDT/LDT, vcpu_info) and compared.
+ * Pauses d while it runs; verbose prints the first mismatches. 0, or
+ * -ENOMEM for the temporary arrays.
+ */
+struct pv_audit {
+    unsigned long pages, tables, pinned, mismatches;
+};
+int pv_audit_domain(struct domain *d, struct pv_audit *res, bool verbose);
 
 /* Entry points called by entry.S. */
 void pv_syscall_entry(struct cpu_user_regs *regs);
