@@ -87,7 +87,9 @@ bool evtchn_port_pending(const struct domain *d, evtchn_port_t port)
 
 void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port)
 {
-    clear_bit(port, d->shared_info->evtchn_pending);
+    /* Gone already when evtchn_destroy_final() closes what was left. */
+    if ( d->shared_info )
+        clear_bit(port, d->shared_info->evtchn_pending);
 }
 
 void evtchn_2l_unmask(struct vcpu *v, evtchn_port_t port)
