@@ -94,7 +94,7 @@ struct domain *domain_create(domid_t id, unsigned int max_vcpus,
     return d;
 
  fail:
-    evtchn_destroy(d);
+    evtchn_destroy_final(d);
     xfree(d->vcpu);
     free_xenheap_page(d);
     return NULL;
@@ -225,7 +225,7 @@ static void domain_destroy(struct domain *d)
         if ( d->vcpu[i] )
             vcpu_destroy(d->vcpu[i]);
     arch_domain_destroy(d);
-    evtchn_destroy(d);
+    evtchn_destroy_final(d);
     xfree(d->vcpu);
     if ( hardware_domain == d )
         hardware_domain = NULL;
@@ -339,7 +339,10 @@ void domain_kill(struct domain *d)
                 vcpu_sleep_sync(d->vcpu[i]);
         }
 
+    /* Peers stop delivering into d before its vcpu_info pages go. */
+    evtchn_destroy(d);
     arch_domain_teardown(d);
     release_domain_pages(d);
+    send_global_virq(hardware_domain, VIRQ_DOM_EXC);
     put_domain(d);
 }

@@ -5,6 +5,7 @@
  * reported with its vCPU state and the machine reboots, or halts with
  * `noreboot`.
  */
+#include <xen/event.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
@@ -71,6 +72,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
             vcpu_sleep_nosync(d->vcpu[i]);
+    send_global_virq(hardware_domain, VIRQ_DOM_EXC);
 }
 
 void domain_crash(struct domain *d)

@@ -51,12 +51,25 @@ struct shared_info;
 #define VPF_blocked  (1UL << _VPF_blocked)
 #define VPF_down     (1UL << _VPF_down)
 
-/* One event channel (xen/common/event_channel.c). */
-enum evtchn_state { ECS_FREE, ECS_VIRQ, ECS_IPI };
+/*
+ * One event channel (xen/common/event_channel.c, xen/include/xen/event.h
+ * has the rules). Written under its domain's event_lock; state and
+ * notify_vcpu are also read without it, by delivery.
+ */
+enum evtchn_state {
+    ECS_FREE,                    /* never bound, or closed */
+    ECS_UNBOUND,                 /* waits for remote_domid to bind it */
+    ECS_INTERDOMAIN,             /* connected to remote_dom's remote_port */
+    ECS_VIRQ,                    /* a VIRQ_* of the domain */
+    ECS_IPI,                     /* sent by the domain to itself */
+};
 struct evtchn {
     uint8_t state;               /* enum evtchn_state */
     uint8_t virq;                /* ECS_VIRQ: which */
+    domid_t remote_domid;        /* ECS_UNBOUND: who may bind it */
     uint32_t notify_vcpu;        /* the vCPU it is delivered to */
+    uint32_t remote_port;        /* ECS_INTERDOMAIN: the peer's port */
+    struct domain *remote_dom;   /* ECS_INTERDOMAIN: the peer (may be d) */
 };
 
 struct vcpu {
@@ -79,7 +92,11 @@ struct vcpu {
     s_time_t runstate_entry;     /* NOW() when it entered runstate */
     uint64_t runstate_time[4];   /* ns spent in each state, up to entry */
 
-    uint32_t virq_to_evtchn[NR_VIRQS]; /* 0: not bound */
+    /*
+     * The port bound to each VIRQ, 0 if none; global VIRQs are vCPU 0's
+     * whichever vCPU they notify. Written under event_lock.
+     */
+    uint32_t virq_to_evtchn[NR_VIRQS];
 
     struct timer singleshot_timer; /* vcpu_op set_singleshot_timer */
     struct timer poll_timer;       /* sched_op poll's timeout */
@@ -117,9 +134,14 @@ struct domain {
 
     struct shared_info *shared_info; /* a xenheap page shared with it */
 
-    struct evtchn *evtchn;       /* max_evtchns ports */
+    /*
+     * Event channels: max_evtchns ports (port 0 never used). event_lock
+     * covers allocation, binding and closing; of two domains, the one at
+     * the lower address is locked first.
+     */
+    struct evtchn *evtchn;
     unsigned int max_evtchns;
-    spinlock_t event_lock;       /* port allocation and binding */
+    spinlock_t event_lock;
 
     spinlock_t shutdown_lock;
     unsigned long continuations; /* hypercalls preempted and resumed */
