@@ -44,6 +44,7 @@
 
 struct vcpu_info;
 struct shared_info;
+struct grant_table;
 
 /* pause_flags bits: any one set keeps a vCPU off the run queues. */
 #define _VPF_blocked 0  /* waiting for an event (sched_op block) */
@@ -120,6 +121,8 @@ struct domain {
     struct evtchn *evtchn;       /* max_evtchns ports */
     unsigned int max_evtchns;
     spinlock_t event_lock;       /* port allocation and binding */
+
+    struct grant_table *grant_table; /* xen/grant_table.h */
 
     spinlock_t shutdown_lock;
     struct arch_domain arch;

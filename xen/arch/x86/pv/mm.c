@@ -457,3 +457,28 @@ int mod_table_entry(struct page_info *table, unsigned int level,
     put_page_from_entry(old, level);
     return 0;
 }
+
+/* ---------------------------------------------------------------------
+ * Type references on frames already in use (grant mappings)
+ */
+
+/*
+ * Another reference of type on pg, only if it already holds that type,
+ * validated, with a count: never a validation, never a type change. For
+ * callers that must act on a page table the guest is using (the L1 a
+ * grant mapping goes into) and must not turn an arbitrary frame into one.
+ */
+bool get_page_type_in_use(struct page_info *pg, unsigned long type)
+{
+    unsigned long x, y = read_atomic(&pg->type_info);
+
+    do {
+        x = y;
+        if ( (x & PGT_type_mask) != type || !(x & PGT_validated) ||
+             (x & PGT_locked) || !(x & PGT_count_mask) ||
+             !((x + 1) & PGT_count_mask) )
+            return false;
+    } while ( (y = cmpxchg(&pg->type_info, x, x + 1)) != x );
+
+    return true;
+}

@@ -27,6 +27,13 @@ bool get_page_and_type(struct page_info *pg, struct domain *d,
                        unsigned long type);
 void put_page_and_type(struct page_info *pg);
 
+/*
+ * A type reference only if pg already holds type, validated and counted
+ * (no validation, no type change); false otherwise. Undone by
+ * put_page_type().
+ */
+bool get_page_type_in_use(struct page_info *pg, unsigned long type);
+
 /* What one entry of a level's table may hold, with its references. */
 int get_page_from_entry(pgentry_t e, unsigned int level, struct domain *d);
 void put_page_from_entry(pgentry_t e, unsigned int level);
