@@ -502,9 +502,12 @@ PVTEST(grant_copy)
         .len = 8,
     };
     EXPECT_EQ(copy(&op), GNTST_general_error);
-    /* Nothing to copy is no error, whatever the rest says. */
+    /*
+     * Nothing to copy is no error (and writes nothing, even into a page
+     * table). Current Xen returns before looking at anything else; 4.17
+     * still checks the domains, so only this much is common.
+     */
     op.len = 0;
-    op.dest.domid = NO_DOMAIN;
     EXPECT_EQ(copy(&op), GNTST_okay);
     EXPECT_EQ(grant_flags(REF_COPY_DST), GTF_permit_access);
 
