@@ -271,6 +271,12 @@ PVTEST(grant_map_writable)
     EXPECT_EQ(grant_flags(REF_RW), GTF_permit_access);
     expect(revoke(REF_RW, GTF_permit_access), "not revoked once unmapped");
     EXPECT_EQ(grant_flags(REF_RW), 0);
+
+    /* The mapping's writable type went with it: the frame may be a table. */
+    mine[0] = mine[1] = 0;
+    EXPECT_OK(remap_ro(page));
+    EXPECT_OK(mmuext(MMUEXT_PIN_L1_TABLE, mfn));
+    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, mfn));
 }
 
 PVTEST(grant_map_readonly)
@@ -503,12 +509,18 @@ PVTEST(grant_copy)
     };
     EXPECT_EQ(copy(&op), GNTST_general_error);
     /*
-     * Nothing to copy is no error (and writes nothing, even into a page
-     * table). Current Xen returns before looking at anything else; 4.17
-     * still checks the domains, so only this much is common.
+     * Nothing to copy: no error, nothing written. (Current Xen returns
+     * before looking at the rest of the op, 4.17 still checks it: only
+     * a valid op is common to both.)
      */
-    op.len = 0;
+    m[0] = 0x11;
+    op = (struct gnttab_copy){
+        .source = { .u.gmfn = mmfn, .domid = DOMID_SELF },
+        .dest = { .u.ref = REF_COPY_DST, .domid = MY_DOMID },
+        .len = 0, .flags = GNTCOPY_dest_gref,
+    };
     EXPECT_EQ(copy(&op), GNTST_okay);
+    EXPECT_EQ(g[0], 0);
     EXPECT_EQ(grant_flags(REF_COPY_DST), GTF_permit_access);
 
     expect(revoke(REF_COPY_SRC, GTF_permit_access | GTF_readonly) &&
