@@ -7,6 +7,7 @@
 #include <xen/domain_page.h>
 #include <xen/errno.h>
 #include <xen/event.h>
+#include <xen/grant_table.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/percpu.h>
@@ -71,6 +72,8 @@ struct domain *domain_create(domid_t id, unsigned int max_vcpus,
 
     if ( !is_idle_domain(d) && evtchn_init(d) )
         goto fail;
+    if ( !is_idle_domain(d) && grant_table_init(d) )
+        goto fail;
     if ( !is_idle_domain(d) && arch_domain_create(d) )
         goto fail;
 
@@ -94,6 +97,7 @@ struct domain *domain_create(domid_t id, unsigned int max_vcpus,
     return d;
 
  fail:
+    grant_table_destroy(d);
     evtchn_destroy_final(d);
     xfree(d->vcpu);
     free_xenheap_page(d);
@@ -224,6 +228,7 @@ static void domain_destroy(struct domain *d)
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
             vcpu_destroy(d->vcpu[i]);
+    grant_table_destroy(d);
     arch_domain_destroy(d);
     evtchn_destroy_final(d);
     xfree(d->vcpu);
@@ -341,6 +346,8 @@ void domain_kill(struct domain *d)
 
     /* Peers stop delivering into d before its vcpu_info pages go. */
     evtchn_destroy(d);
+    /* Its grant mappings hold references its page tables no longer will. */
+    grant_table_release_mappings(d);
     arch_domain_teardown(d);
     release_domain_pages(d);
     send_global_virq(hardware_domain, VIRQ_DOM_EXC);

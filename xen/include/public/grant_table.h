@@ -35,6 +35,16 @@
 #define GTF_reading             (1U << _GTF_reading)
 #define _GTF_writing            4
 #define GTF_writing             (1U << _GTF_writing)
+/* Cache attributes a host mapping of the frame should use (x86). */
+#define _GTF_PWT                5
+#define GTF_PWT                 (1U << _GTF_PWT)
+#define _GTF_PCD                6
+#define GTF_PCD                 (1U << _GTF_PCD)
+#define _GTF_PAT                7
+#define GTF_PAT                 (1U << _GTF_PAT)
+/* Version 2 only: the grant covers part of the frame. */
+#define _GTF_sub_page           8
+#define GTF_sub_page            (1U << _GTF_sub_page)
 
 /* map flags */
 #define _GNTMAP_device_map      0
@@ -47,6 +57,12 @@
 #define GNTMAP_application_map  (1 << _GNTMAP_application_map)
 #define _GNTMAP_contains_pte    4
 #define GNTMAP_contains_pte     (1 << _GNTMAP_contains_pte)
+
+/* gnttab_copy.flags: which sides name a grant rather than a frame. */
+#define _GNTCOPY_source_gref    0
+#define GNTCOPY_source_gref     (1 << _GNTCOPY_source_gref)
+#define _GNTCOPY_dest_gref      1
+#define GNTCOPY_dest_gref       (1 << _GNTCOPY_dest_gref)
 
 /* Per-operation status codes. */
 #define GNTST_okay              (0)
@@ -120,11 +136,44 @@ struct gnttab_query_size {
 typedef struct gnttab_query_size gnttab_query_size_t;
 DEFINE_XEN_GUEST_HANDLE(gnttab_query_size_t);
 
+/*
+ * Copies len bytes between two frames, each named by a grant (the
+ * granting domain's id and the reference) or, for the caller's own
+ * memory only (DOMID_SELF), by frame number (an MFN for a PV guest).
+ * Neither range may cross the end of its page.
+ */
+struct gnttab_copy_ptr {
+    union {
+        grant_ref_t ref;
+        xen_pfn_t gmfn;
+    } u;
+    domid_t domid;
+    uint16_t offset;
+};
+
+struct gnttab_copy {
+    struct gnttab_copy_ptr source, dest;
+    uint16_t len;
+    uint16_t flags;         /* GNTCOPY_* */
+    int16_t status;         /* OUT: GNTST_* */
+};
+typedef struct gnttab_copy gnttab_copy_t;
+DEFINE_XEN_GUEST_HANDLE(gnttab_copy_t);
+
+/* IN: the version the caller wants; OUT: the version in force. */
 struct gnttab_set_version {
-    uint32_t version;       /* IN/OUT */
+    uint32_t version;
 };
 typedef struct gnttab_set_version gnttab_set_version_t;
 DEFINE_XEN_GUEST_HANDLE(gnttab_set_version_t);
+
+struct gnttab_get_version {
+    domid_t dom;
+    uint16_t pad;
+    uint32_t version;       /* OUT */
+};
+typedef struct gnttab_get_version gnttab_get_version_t;
+DEFINE_XEN_GUEST_HANDLE(gnttab_get_version_t);
 
 #endif /* !__ASSEMBLER__ */
 

@@ -44,6 +44,7 @@
 
 struct vcpu_info;
 struct shared_info;
+struct grant_table;
 
 /* pause_flags bits: any one set keeps a vCPU off the run queues. */
 #define _VPF_blocked 0  /* waiting for an event (sched_op block) */
@@ -142,6 +143,8 @@ struct domain {
     struct evtchn *evtchn;
     unsigned int max_evtchns;
     spinlock_t event_lock;
+
+    struct grant_table *grant_table; /* xen/grant_table.h */
 
     spinlock_t shutdown_lock;
     unsigned long continuations; /* hypercalls preempted and resumed */

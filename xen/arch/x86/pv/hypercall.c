@@ -4,6 +4,7 @@
  * (xen/hypercall.h), and the dispatch a guest kernel's SYSCALL reaches.
  */
 #include <xen/errno.h>
+#include <xen/grant_table.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -41,6 +42,7 @@ static const hypercall_fn_t hypercall_table[] = {
     HC(set_timer_op, do_set_timer_op),
     HC(xen_version, do_xen_version),
     HC(console_io, do_console_io),
+    HC(grant_table_op, do_grant_table_op),
     HC(vm_assist, do_vm_assist),
     HC(iret, do_iret),
     HC(vcpu_op, do_vcpu_op),
@@ -60,7 +62,7 @@ static const char *const hypercall_names[NR_HYPERCALLS] = {
     HN(set_callbacks), HN(fpu_taskswitch), HN(platform_op),
     HN(set_debugreg), HN(get_debugreg), HN(update_descriptor),
     HN(memory_op), HN(multicall), HN(update_va_mapping), HN(set_timer_op),
-    HN(xen_version), HN(console_io), HN(vm_assist), HN(iret), HN(vcpu_op),
+    HN(xen_version), HN(console_io), HN(grant_table_op), HN(vm_assist), HN(iret), HN(vcpu_op),
     HN(set_segment_base), HN(mmuext_op), HN(sched_op), HN(callback_op),
     HN(event_channel_op), HN(physdev_op), HN(update_va_mapping_otherdomain),
 };
