@@ -11,6 +11,8 @@
 #include <xen/percpu.h>
 #include <xen/smp.h>
 #include <xen/softirq.h>
+#include <xen/spinlock.h>
+#include <xen/time.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
 #include <asm/pv.h>
@@ -170,6 +172,40 @@ static long do_multicall(unsigned long list, unsigned long nr)
     return 0;
 }
 
+/*
+ * Failing calls are logged at most FAILURE_LOG_BURST a second: a guest
+ * that fails in a loop (a fuzzer, a race) would otherwise spend its time
+ * waiting for the serial line. The lines dropped are counted.
+ */
+#define FAILURE_LOG_BURST 50
+static DEFINE_SPINLOCK(failure_log_lock);
+
+static bool failure_log_ok(void)
+{
+    static s_time_t window;
+    static unsigned int logged, dropped;
+    s_time_t now = NOW();
+    bool ok;
+
+    spin_lock(&failure_log_lock);
+    if ( now - window >= SECONDS(1) )
+    {
+        if ( dropped )
+            printk(XENLOG_DEBUG "(%u failing hypercalls not logged)\n",
+                   dropped);
+        window = now;
+        logged = dropped = 0;
+    }
+    ok = logged < FAILURE_LOG_BURST;
+    if ( ok )
+        logged++;
+    else
+        dropped++;
+    spin_unlock(&failure_log_lock);
+
+    return ok;
+}
+
 /* Each unknown number is reported once (at debug level). */
 static unsigned long unknown_seen[(64 + 63) / 64];
 
@@ -194,7 +230,7 @@ void pv_hypercall(struct cpu_user_regs *regs)
      * Guests make failing calls on purpose (probing) as well as by
      * mistake: one line each, at debug level, to tell which is which.
      */
-    if ( rc < 0 && nr != __HYPERVISOR_iret )
+    if ( rc < 0 && nr != __HYPERVISOR_iret && failure_log_ok() )
         printk(XENLOG_DEBUG "d%uv%u %s(%#lx, %#lx, %#lx) = %ld\n",
                current->domain->domain_id, current->vcpu_id,
                hypercall_names[nr], regs->rdi, regs->rsi, regs->rdx, rc);
