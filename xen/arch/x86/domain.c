@@ -258,6 +258,7 @@ static void load_pv_state(struct vcpu *v, unsigned int cpu)
     fpu_restore(v);
     load_debug_registers(v);
     pv_update_vcpu_time(v);
+    pv_time_refresh_start();
     memcpy(guest_cpu_user_regs(), &a->user_regs, sizeof(a->user_regs));
 }
 

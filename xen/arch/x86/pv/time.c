@@ -4,8 +4,12 @@
  * of the TSC) and the wallclock in shared_info, from the CMOS RTC.
  */
 #include <xen/lib.h>
+#include <xen/percpu.h>
 #include <xen/sched.h>
+#include <xen/smp.h>
 #include <xen/time.h>
+#include <xen/timer.h>
+#include <asm/processor.h>
 #include <asm/dom0_build.h>
 #include <asm/io.h>
 #include <public/xen.h>
@@ -33,6 +37,28 @@ static void tsc_scale(uint32_t *mul, int8_t *shift)
     *shift = s;
 }
 
+/*
+ * The TSC runs at a constant rate in every state (CPUID 0x80000007
+ * EDX[8]): the guest may then treat its clock as stable across vCPUs.
+ */
+static bool tsc_invariant(void)
+{
+    static int known = -1;
+    uint32_t a, b, c, d;
+
+    if ( known < 0 )
+    {
+        cpuid(0x80000000, &a, &b, &c, &d);
+        known = 0;
+        if ( a >= 0x80000007 )
+        {
+            cpuid(0x80000007, &a, &b, &c, &d);
+            known = !!(d & (1u << 8));
+        }
+    }
+    return known;
+}
+
 void pv_update_vcpu_time(struct vcpu *v)
 {
     struct vcpu_time_info *t = &v->vcpu_info->time;
@@ -44,9 +70,40 @@ void pv_update_vcpu_time(struct vcpu *v)
     t->tsc_timestamp = tsc;
     t->system_time = NOW();
     tsc_scale(&t->tsc_to_system_mul, &t->tsc_shift);
-    t->flags = 0;
+    t->flags = tsc_invariant() ? XEN_PVCLOCK_TSC_STABLE_BIT : 0;
     smp_wmb();
     t->version++;
+}
+
+/*
+ * A vCPU that runs for long without being switched still gets its time
+ * record refreshed once a second, by the CPU it runs on (the only
+ * writer of a running vCPU's record, so the version protocol holds).
+ */
+struct time_refresh {
+    struct timer timer;
+    bool started;
+};
+static DEFINE_PER_CPU(struct time_refresh, time_refresh);
+
+static void refresh_running_vcpu_time(void *data)
+{
+    struct time_refresh *r = data;
+
+    if ( !is_idle_vcpu(current) )
+        pv_update_vcpu_time(current);
+    set_timer(&r->timer, NOW() + SECONDS(1));
+}
+
+void pv_time_refresh_start(void)
+{
+    struct time_refresh *r = &this_cpu(time_refresh);
+
+    if ( r->started )
+        return;
+    r->started = true;
+    init_timer(&r->timer, refresh_running_vcpu_time, r, smp_processor_id());
+    set_timer(&r->timer, NOW() + SECONDS(1));
 }
 
 #define CMOS_PORT(x) (0x70 + (x))

@@ -22,6 +22,8 @@ void create_dom0(void);
 /* Per-vCPU time and the wallclock (xen/arch/x86/pv/time.c). */
 struct vcpu;
 void pv_update_vcpu_time(struct vcpu *v);
+/* This CPU refreshes its running vCPU's time once a second from now on. */
+void pv_time_refresh_start(void);
 void pv_init_wallclock(struct domain *d);
 /* platform_op settime: the wallclock at system time system_time. */
 void pv_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time);
