@@ -42,4 +42,13 @@ bool is_domu_cmdline(const char *s);
 int parse_domu_cmdline(const char *s, struct domu_config *c, char *err,
                        size_t len);
 
+/*
+ * The heap's free pages once settled (xmalloc's spare pages and lazily
+ * unmapped ranges given back), and the hypervisor's page-table pages,
+ * which mapping a domain's pages may add and which are kept for reuse:
+ * a domU's destruction gives back exactly what its life took, so the sum
+ * after it equals the sum before it was built (xen/common/shutdown.c).
+ */
+void heap_settled_counts(unsigned long *free, unsigned long *tables);
+
 #endif /* XEN_DOMU_H */

@@ -51,6 +51,9 @@ struct shared_info;
 #define VPF_blocked  (1UL << _VPF_blocked)
 #define VPF_down     (1UL << _VPF_down)
 
+/* A domU's console output is printed a line at a time, this long at most. */
+#define DOMAIN_CONSOLE_LINE 160
+
 /* One event channel (xen/common/event_channel.c). */
 enum evtchn_state { ECS_FREE, ECS_VIRQ, ECS_IPI };
 struct evtchn {
@@ -122,6 +125,12 @@ struct domain {
     spinlock_t event_lock;       /* port allocation and binding */
 
     spinlock_t shutdown_lock;
+    struct domain *next_to_reap; /* a shut-down domU waiting to be destroyed */
+
+    /* A domU's console_io output, held until its line is complete. */
+    char console_line[DOMAIN_CONSOLE_LINE];
+    unsigned int console_len;
+
     struct arch_domain arch;
 };
 
@@ -177,7 +186,9 @@ void domain_unpause(struct domain *d);
 
 /*
  * Asks d to shut down for reason (SHUTDOWN_*): every vCPU is paused, and
- * for dom0 the machine follows (xen/common/shutdown.c).
+ * for dom0 the machine follows (xen/common/shutdown.c). Any other domain
+ * is reported to dom0 (VIRQ_DOM_EXC) and destroyed soon after, off its
+ * own vCPUs, while the rest runs on.
  */
 void domain_shutdown(struct domain *d, unsigned int reason);
 /*

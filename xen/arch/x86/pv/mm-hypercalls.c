@@ -73,6 +73,22 @@ static int machphys_update(struct domain *d, unsigned long ptr,
     return 0;
 }
 
+/*
+ * A foreign domain's tables or frames: -ESRCH if there is no such
+ * domain, -EPERM for a domU (Xen's XSM default), and -ENOSYS for dom0
+ * until foreign updates are there.
+ */
+static long foreign_domain_refused(const struct domain *d, domid_t id)
+{
+    struct domain *f = get_domain_by_id(id);
+
+    if ( !f )
+        return -ESRCH;
+    put_domain(f);
+
+    return d->is_privileged ? -ENOSYS : -EPERM;
+}
+
 long do_mmu_update(unsigned long ureqs, unsigned long count,
                    unsigned long pdone, unsigned long foreigndom)
 {
@@ -82,7 +98,7 @@ long do_mmu_update(unsigned long ureqs, unsigned long count,
 
     if ( (foreigndom & 0xffff) != DOMID_SELF &&
          (foreigndom & 0xffff) != d->domain_id )
-        return -ENOSYS;
+        return foreign_domain_refused(d, foreigndom & 0xffff);
 
     for ( i = 0; i < count; i++ )
     {
@@ -229,7 +245,7 @@ long do_mmuext_op(unsigned long uops, unsigned long count,
 
     if ( (foreigndom & 0xffff) != DOMID_SELF &&
          (foreigndom & 0xffff) != v->domain->domain_id )
-        return -ENOSYS;
+        return foreign_domain_refused(v->domain, foreigndom & 0xffff);
 
     for ( i = 0; i < count; i++ )
     {
