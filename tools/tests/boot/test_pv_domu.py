@@ -52,6 +52,9 @@ def domu_summary(b, domid):
     m = re.search(r"^\(d%d\) pvtest: (\d+) passed, (\d+) failed" % domid,
                   b.output, re.M)
     assert m, b
+    fails = re.findall(r"^\(d%d\) pvtest: FAIL .*$" % domid, b.output, re.M)
+    assert int(m.group(2)) == len(fails), b
+    assert not fails, "\n".join(fails)
     return int(m.group(1)), int(m.group(2))
 
 
@@ -151,7 +154,8 @@ def test_bad_domu_lines_cost_only_that_domu(workdir, kernels):
         (pvk, "domU mem=16M vcpus=1"),                # d7: no "--"
     ])
     # d7 runs every check: by its end the quick d4 and d6 are long gone.
-    b = boot(iso, smp=2, timeout=300, until="(XEN) d7 destroyed:")
+    b = boot(iso, smp=2, timeout=300, until=" hypervisor page tables\n",
+             send=[("(XEN) d7 destroyed:", "")])
     assert not b.timed_out, b
     assert not b.has("FATAL TRAP"), b
     assert b.has('(XEN) d1: bad domU line (module 0): bad size in '
