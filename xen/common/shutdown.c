@@ -1,14 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Domain shutdown and crash, and what the machine does when dom0 goes:
- * power off or reboot as dom0 asked, as Xen does; a crashed dom0 is
- * reported with its vCPU state and the machine reboots, or halts with
- * `noreboot`.
+ * Domain shutdown and crash, and what follows: when dom0 goes, the
+ * machine powers off or reboots as dom0 asked, as Xen does (a crashed
+ * dom0 is reported with its vCPU state and the machine reboots, or halts
+ * with `noreboot`); when any other domain goes, dom0 hears of it
+ * (VIRQ_DOM_EXC) and the hypervisor destroys it, since there is no
+ * toolstack to do so, while dom0 runs on.
+ *
+ * The destruction waits for a moment when none of the domain's vCPUs is
+ * the one running here: a timer on CPU0 (the reaper) takes the domains
+ * queued by domain_shutdown() and kills them from whatever runs there
+ * then, retrying a millisecond later if that is the dying domain itself.
  */
+#include <xen/console.h>
+#include <xen/domu.h>
 #include <xen/event.h>
 #include <xen/lib.h>
+#include <xen/mm.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <xen/vmap.h>
+#include <xen/xmalloc.h>
 #include <asm/acpi.h>
 #include <public/sched.h>
 
@@ -48,6 +62,81 @@ static void __noreturn hardware_domain_gone(unsigned int reason)
     machine_halt();
 }
 
+void heap_settled_counts(unsigned long *free, unsigned long *tables)
+{
+    xmalloc_trim();
+    vmap_purge();
+    *free = avail_domheap_pages();
+    *tables = xen_pagetable_pages;
+}
+
+/* dom0 learns that a domain went (Xen raises it at shutdown and death). */
+static void tell_dom0(void)
+{
+    if ( hardware_domain )
+        send_global_virq(hardware_domain, VIRQ_DOM_EXC);
+}
+
+/* Shut-down domUs, oldest last, until the reaper destroys them. */
+static DEFINE_SPINLOCK(reap_lock);
+static struct domain *reap_list;
+static struct timer reap_timer;
+static bool reap_timer_ready;
+
+static void destroy_domain(struct domain *d)
+{
+    domid_t id = d->domain_id;
+    unsigned long pages = d->tot_pages, free, tables;
+
+    console_domain_gone(d);
+    domain_kill(d);
+    heap_settled_counts(&free, &tables);
+    printk("d%u destroyed: %lu pages back; heap after it: %lu free + %lu "
+           "hypervisor page tables\n", id, pages, free, tables);
+    tell_dom0();
+}
+
+static void reap_domains(void *unused)
+{
+    for ( ;; )
+    {
+        unsigned long flags;
+        struct domain *d;
+
+        spin_lock_irqsave(&reap_lock, flags);
+        d = reap_list;
+        if ( d && current->domain == d )
+        {
+            /* Its vCPU is on its way out of this CPU: soon. */
+            spin_unlock_irqrestore(&reap_lock, flags);
+            set_timer(&reap_timer, NOW() + MILLISECS(1));
+            return;
+        }
+        if ( d )
+            reap_list = d->next_to_reap;
+        spin_unlock_irqrestore(&reap_lock, flags);
+        if ( !d )
+            return;
+        destroy_domain(d);
+    }
+}
+
+static void reap_later(struct domain *d)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&reap_lock, flags);
+    if ( !reap_timer_ready )
+    {
+        init_timer(&reap_timer, reap_domains, NULL, 0);
+        reap_timer_ready = true;
+    }
+    d->next_to_reap = reap_list;
+    reap_list = d;
+    spin_unlock_irqrestore(&reap_lock, flags);
+    set_timer(&reap_timer, NOW());
+}
+
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
     unsigned int i;
@@ -72,7 +161,9 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
             vcpu_sleep_nosync(d->vcpu[i]);
-    send_global_virq(hardware_domain, VIRQ_DOM_EXC);
+
+    tell_dom0();
+    reap_later(d);
 }
 
 void domain_crash(struct domain *d)

@@ -261,6 +261,15 @@ PVTEST(memory_op_memory_maps)
      */
     EXPECT_ERR(HYPERVISOR_memory_op(XENMEM_memory_map, &map), ENOSYS);
     map.nr_entries = 64;
+    if ( !is_dom0() )
+    {
+        /* The machine's map is dom0's to see, whatever the argument. */
+        EXPECT_ERR(HYPERVISOR_memory_op(XENMEM_machine_memory_map, &map),
+                   EPERM);
+        EXPECT_ERR(HYPERVISOR_memory_op(XENMEM_machine_memory_map, NULL),
+                   EPERM);
+        return;
+    }
     EXPECT_OK(HYPERVISOR_memory_op(XENMEM_machine_memory_map, &map));
     expect(map.nr_entries >= 2, "machine_memory_map: %u entries",
            map.nr_entries);

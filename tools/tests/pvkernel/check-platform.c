@@ -30,6 +30,18 @@ PVTEST(platform_op_settime)
     };
     uint64_t before = wallclock_secs(), after;
 
+    if ( !is_dom0() )
+    {
+        /* Xen checks the argument and its version before the privilege. */
+        op.u.settime64.secs = before + 3600;
+        EXPECT_ERR(HYPERVISOR_platform_op(&op), EPERM);
+        EXPECT_EQ(wallclock_secs(), before);
+        EXPECT_ERR(HYPERVISOR_platform_op(NULL), EFAULT);
+        op.interface_version = XENPF_INTERFACE_VERSION - 1;
+        EXPECT_ERR(HYPERVISOR_platform_op(&op), EACCES);
+        return;
+    }
+
     /* The wallclock at system time 0 moves by exactly an hour. */
     op.u.settime64.secs = before + 3600;
     op.u.settime64.nsecs = shared->wc_nsec;

@@ -229,6 +229,21 @@ PVTEST(port_io_set_iopl)
     /* The PV kernel's ring counts as 1 for IOPL (as Linux sets it). */
     io.iopl = 1;
     EXPECT_OK(HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &io));
+    if ( !is_dom0() )
+    {
+        /* A domU has no ports, whatever its IOPL: still #GP. */
+        if ( !pv_setjmp(trap_catch()) )
+        {
+            v = inb(0x71);
+            trap_catch_end();
+            fail("a domU's inb with IOPL 1 gave %#x, expected #GP", v);
+        }
+        else
+            EXPECT_EQ(caught.vector, 13);
+        io.iopl = 0;
+        EXPECT_OK(HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &io));
+        return;
+    }
     outb(0x70, 0x0a);
     v = inb(0x71);
     /* CMOS status register A: 32.768 kHz time base, 1024 Hz rate. */

@@ -43,8 +43,12 @@ PVTEST(xen_version_features)
            "submap %#x lacks mmu_pt_update_preserve_ad (5)", fi.submap);
     expect(fi.submap & (1u << XENFEAT_gnttab_map_avail_bits),
            "submap %#x lacks gnttab_map_avail_bits (7)", fi.submap);
-    expect(fi.submap & (1u << XENFEAT_dom0), "submap %#x lacks dom0 (11)",
-           fi.submap);
+    if ( is_dom0() )
+        expect(fi.submap & (1u << XENFEAT_dom0), "submap %#x lacks dom0 (11)",
+               fi.submap);
+    else
+        expect(!(fi.submap & (1u << XENFEAT_dom0)),
+               "submap %#x has dom0 (11) for a domU", fi.submap);
     expect(!(fi.submap & (1u << XENFEAT_auto_translated_physmap)),
            "submap %#x has auto_translated_physmap for PV", fi.submap);
     /* Xen has one submap; a later index is refused rather than zero. */

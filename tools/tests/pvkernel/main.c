@@ -6,6 +6,10 @@
  *   crash         after the checks, fault with no handler installed, the
  *                 way a dead dom0 looks to the hypervisor
  *   loop          after the checks, stay idle (yield) instead of powering off
+ *   peer=ID       the other domain of a dom0/domU pair (default: 1 as
+ *                 dom0, 0 as a domU)
+ * As a domU (no SIF_INITDOMAIN) the same checks run, expecting a domU's
+ * answers where privilege matters, plus the domU-only ones.
  */
 #include <stdarg.h>
 
@@ -17,6 +21,7 @@ vcpu_info_t *vcpu_info_of[2];
 unsigned long *p2m;
 unsigned long *m2p;
 unsigned long m2p_start, m2p_end;
+domid_t peer_domid;
 
 struct pv_jmp_buf *check_jmp;
 char unexpected_trap[160];
@@ -236,6 +241,16 @@ void pvkernel_main(start_info_t *si)
     vcpu_info_of[0] = &shared->vcpu_info[0];
     vcpu_info_of[1] = &shared->vcpu_info[1];
     traps_init();
+
+    peer_domid = is_dom0() ? 1 : 0;
+    if ( option("peer", only, sizeof(only)) )
+    {
+        peer_domid = 0;
+        for ( const char *p = only; *p >= '0' && *p <= '9'; p++ )
+            peer_domid = peer_domid * 10 + (*p - '0');
+    }
+    printk("pvtest: running as %s, peer domain %u\n",
+           is_dom0() ? "dom0" : "a domU", peer_domid);
 
     only_p = option("only", only, sizeof(only));
     run_checks(only_p);

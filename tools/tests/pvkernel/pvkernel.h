@@ -149,6 +149,21 @@ extern char _start[], _end[];
 /* VIRT_BASE of this build: kernel VA = VIRT_BASE + pfn * PAGE_SIZE. */
 #define KERNEL_VIRT_BASE ((unsigned long)PVK_VIRT_BASE)
 
+/*
+ * dom0 or a domU (no SIF_INITDOMAIN): checks that need privilege expect
+ * dom0's answers from the one and a domU's refusals from the other.
+ */
+static inline bool is_dom0(void)
+{
+    return start_info->flags & SIF_INITDOMAIN;
+}
+
+/*
+ * The other domain of a dom0/domU pair: "peer=<id>" on the command line,
+ * else 1 for dom0 (the first domU module is domain 1) and 0 for a domU.
+ */
+extern domid_t peer_domid;
+
 void crash(const char *why) __attribute__((noreturn));
 /* True under Xenon, false under Xen: for the few checks where they differ. */
 bool on_xenon(void);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * dom0: created at the end of boot from the multiboot2 modules, and
- * the vCPU state report a crash prints.
+ * dom0: created at the end of boot from the multiboot2 modules (the
+ * first that is not a domU), then the domUs; and the vCPU state report a
+ * crash prints.
  */
+#include <xen/domu.h>
 #include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -34,22 +36,41 @@ static void __noreturn no_dom0(const char *why)
     machine_halt();
 }
 
+const struct boot_module *boot_guest_module(unsigned int n)
+{
+    unsigned int i;
+
+    for ( i = 0; i < boot_info.nr_modules; i++ )
+        if ( !is_domu_cmdline(boot_info.modules[i].cmdline) && !n-- )
+            return &boot_info.modules[i];
+
+    return NULL;
+}
+
+/*
+ * dom0 is built first, so that it is domain 0 and the first in the
+ * domain list, but after the domUs' memory is set aside (domu_plan()):
+ * by default dom0 takes all the rest, and the domUs are then built from
+ * what it left.
+ */
 void __init create_dom0(void)
 {
     unsigned int i, n = dom0_vcpu_count(), nr_cpus;
+    unsigned long kept;
     struct domain *d;
 
     /*
      * Nothing to run, but the CPUs idle (halted between interrupts) rather
      * than stop for good: the console's debug keys still answer.
      */
-    if ( !boot_info.nr_modules )
+    if ( !boot_guest_module(0) )
     {
-        printk(XENLOG_ERR "No dom0 kernel (the first multiboot2 module): no "
-               "dom0 to run; halting\n");
+        printk(XENLOG_ERR "No dom0 kernel (the first multiboot2 module that "
+               "is not a domU): no dom0 to run; halting\n");
         return;
     }
 
+    kept = domu_plan();
     d = domain_create(0, n, true);
     if ( !d )
         panic("Cannot create dom0");
@@ -59,12 +80,14 @@ void __init create_dom0(void)
             panic("Cannot create dom0's vCPU%u", i);
     hardware_domain = d;
 
-    if ( construct_dom0(d) )
+    if ( construct_dom0(d, kept) )
         no_dom0("Could not build dom0");
 
     printk("dom0: %u vCPU%s%s, %lu pages; starting it\n", n,
            n == 1 ? "" : "s", opt_dom0_vcpus_pin ? " (pinned)" : "",
            d->tot_pages);
+    /* The domUs' heap counts are taken before dom0 runs and allocates. */
+    domu_create_all();
     domain_unpause(d);
 }
 

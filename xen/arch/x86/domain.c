@@ -68,6 +68,12 @@ static void share_xen_page_with_guest(void *va, struct domain *d)
     spin_unlock(&d->page_alloc_lock);
 }
 
+/*
+ * At destruction: d's page tables were released by brute force
+ * (domain_kill() clears its frames' counts without walking them), so
+ * the references and writable type its mappings of the page took are
+ * still counted here. The guest is gone; they go with it.
+ */
 static void unshare_xen_page(void *va, struct domain *d)
 {
     struct page_info *pg = virt_to_page(va);
@@ -75,8 +81,8 @@ static void unshare_xen_page(void *va, struct domain *d)
     spin_lock(&d->page_alloc_lock);
     page_list_del(pg, &d->xenpage_list);
     spin_unlock(&d->page_alloc_lock);
-    page_clear_flag(pg, PGC_allocated);
-    arch_fetch_and_add(&pg->count_info, -1UL);
+    pg->type_info = 0;
+    pg->count_info &= ~(PGC_count_mask | PGC_allocated);
     page_set_owner(pg, NULL);
 }
 

@@ -110,7 +110,7 @@ void sched_init_vcpu(struct vcpu *v, unsigned int cpu)
     v->processor = cpu;
     v->runstate = is_idle_vcpu(v) ? RUNSTATE_running : RUNSTATE_offline;
     v->runstate_entry = NOW();
-    if ( is_idle_vcpu(v) || opt_dom0_vcpus_pin )
+    if ( is_idle_vcpu(v) || (opt_dom0_vcpus_pin && !v->domain->domain_id) )
         cpumask_set_cpu(cpu, &v->cpu_affinity);
     else
         cpumask_copy(&v->cpu_affinity, &cpu_online_map);

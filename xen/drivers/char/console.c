@@ -447,9 +447,73 @@ static long console_read(unsigned long buffer, unsigned long count)
 }
 
 /*
+ * A domU's line, complete or not, with the "(d<id>) " prefix Xen gives
+ * guest output, in one piece: the lines of different domains never mix,
+ * whatever the interleaving of their calls. Under the console lock,
+ * which also guards the domain's line buffer.
+ */
+static void domain_line_emit(struct domain *d)
+{
+    char prefix[16];
+    int n;
+
+    if ( !d->console_len )
+        return;
+    n = snprintf(prefix, sizeof(prefix), "(d%u) ", d->domain_id);
+    conring_put(prefix, n);
+    conring_put(d->console_line, d->console_len);
+    conring_put("\n", 1);
+    if ( console_started )
+    {
+        devices_write(prefix, n);
+        devices_write(d->console_line, d->console_len);
+        devices_write("\n", 1);
+    }
+    at_line_start = true;
+    d->console_len = 0;
+}
+
+/* Buffers a domU's bytes, printing each line once it ends (or fills). */
+static void domain_console_write(struct domain *d, const char *s, size_t n)
+{
+    unsigned long flags = local_irq_save();
+
+    spin_lock(&console_lock);
+    for ( ; n; n--, s++ )
+    {
+        if ( *s == '\n' )
+        {
+            domain_line_emit(d);
+            continue;
+        }
+        /* Nothing that could steer the terminal: printable, or a tab. */
+        d->console_line[d->console_len++] =
+            (*s >= ' ' && *s < 0x7f) || *s == '\t' ? *s : '?';
+        if ( d->console_len == sizeof(d->console_line) )
+            domain_line_emit(d);
+    }
+    spin_unlock(&console_lock);
+    local_irq_restore(flags);
+}
+
+void console_domain_gone(struct domain *d)
+{
+    unsigned long flags = local_irq_save();
+
+    spin_lock(&console_lock);
+    domain_line_emit(d);
+    spin_unlock(&console_lock);
+    local_irq_restore(flags);
+}
+
+/*
  * console_io: dom0 writes to the serial line, unprefixed, as Xen does;
- * other domains get nothing (there are none yet). Reading takes what
- * serial input is waiting for dom0.
+ * a domU's writes are printed a line at a time with its "(d<id>) "
+ * prefix (Xen gives domUs this only in debug builds; Xenon has no other
+ * console for them). Reading takes what serial input is waiting for
+ * dom0, and is dom0's only (-EPERM for others, as Xen's XSM default).
+ * Two vCPUs of one domU writing at once may interleave their bytes
+ * within its line, never with other domains' lines.
  */
 
 long do_console_io(unsigned long cmd, unsigned long count,
@@ -457,9 +521,7 @@ long do_console_io(unsigned long cmd, unsigned long count,
 {
     char buf[GUEST_WRITE_CHUNK];
     unsigned long done = 0;
-
-    if ( !current->domain->is_privileged )
-        return -EPERM;
+    struct domain *d = current->domain;
 
     switch ( cmd )
     {
@@ -472,6 +534,12 @@ long do_console_io(unsigned long cmd, unsigned long count,
 
             if ( copy_from_guest_va(buf, buffer + done, n) )
                 return -EFAULT;
+            if ( !d->is_privileged )
+            {
+                domain_console_write(d, buf, n);
+                done += n;
+                continue;
+            }
             flags = local_irq_save();
             spin_lock(&console_lock);
             conring_put(buf, n);
@@ -485,6 +553,8 @@ long do_console_io(unsigned long cmd, unsigned long count,
         return 0;
 
     case CONSOLEIO_read:
+        if ( !d->is_privileged )
+            return -EPERM;
         return console_read(buffer, count);
 
     default:

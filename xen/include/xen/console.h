@@ -43,4 +43,11 @@ void console_endboot(void);
  */
 void console_input_notify(void);
 
+/*
+ * A domU is being destroyed: what it wrote of an unfinished line is
+ * printed now (with its prefix), rather than lost.
+ */
+struct domain;
+void console_domain_gone(struct domain *d);
+
 #endif /* XEN_CONSOLE_H */

@@ -52,6 +52,9 @@ struct grant_table;
 #define VPF_blocked  (1UL << _VPF_blocked)
 #define VPF_down     (1UL << _VPF_down)
 
+/* A domU's console output is printed a line at a time, this long at most. */
+#define DOMAIN_CONSOLE_LINE 160
+
 /*
  * One event channel (xen/common/event_channel.c, xen/include/xen/event.h
  * has the rules). Written under its domain's event_lock; state and
@@ -148,6 +151,12 @@ struct domain {
 
     spinlock_t shutdown_lock;
     unsigned long continuations; /* hypercalls preempted and resumed */
+    struct domain *next_to_reap; /* a shut-down domU waiting to be destroyed */
+
+    /* A domU's console_io output, held until its line is complete. */
+    char console_line[DOMAIN_CONSOLE_LINE];
+    unsigned int console_len;
+
     struct arch_domain arch;
 };
 
@@ -203,7 +212,9 @@ void domain_unpause(struct domain *d);
 
 /*
  * Asks d to shut down for reason (SHUTDOWN_*): every vCPU is paused, and
- * for dom0 the machine follows (xen/common/shutdown.c).
+ * for dom0 the machine follows (xen/common/shutdown.c). Any other domain
+ * is reported to dom0 (VIRQ_DOM_EXC) and destroyed soon after, off its
+ * own vCPUs, while the rest runs on.
  */
 void domain_shutdown(struct domain *d, unsigned int reason);
 /*

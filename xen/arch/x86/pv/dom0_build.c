@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Builds the 64-bit PV dom0 from the first multiboot2 module (an ELF
- * kernel with Xen notes) and the second (its initrd, if any), laid out
+ * Builds a 64-bit PV domain from a boot module (an ELF kernel with Xen
+ * notes, or a bzImage wrapping one) and, for dom0, its initrd, laid out
  * as Xen lays it out, so that a kernel built for Xen boots unchanged.
+ * dom0 and the boot-time domUs (xen/domu.h) are built the same way; only
+ * the privilege, the memory size and where the modules come from differ.
  *
- * dom0's pseudo-physical frames 0..nr_pages-1 are heap frames, in 1 GiB
+ * A domain's pseudo-physical frames 0..nr_pages-1 are heap frames, in 1 GiB
  * or 2 MiB blocks where the heap has them. One virtual region starting at
  * VIRT_BASE maps pfn n at VIRT_BASE + n * 4 KiB, 4 KiB pages only:
  *
@@ -130,11 +132,33 @@ static unsigned long hypervisor_reserve(unsigned long avail)
     return r < (MB(64) >> PAGE_SHIFT) ? MB(64) >> PAGE_SHIFT : r;
 }
 
-static unsigned long dom0_pages(void)
+unsigned long __init dom0_min_pages(void)
+{
+    unsigned long floor = dom0_mem_min >> PAGE_SHIFT;
+
+    if ( dom0_mem_size && !dom0_mem_size_neg )
+        floor = dom0_mem_size >> PAGE_SHIFT;
+
+    return floor < (MB(64) >> PAGE_SHIFT) ? MB(64) >> PAGE_SHIFT : floor;
+}
+
+unsigned long __init guest_pages_available(void)
+{
+    unsigned long avail = avail_domheap_pages();
+    unsigned long reserve = hypervisor_reserve(avail);
+
+    return avail > reserve ? avail - reserve : 0;
+}
+
+/* dom0's size; kept: pages the domUs will take after it is built. */
+static unsigned long dom0_pages(unsigned long kept)
 {
     unsigned long avail = avail_domheap_pages();
     unsigned long reserve = hypervisor_reserve(avail);
     unsigned long want, max_ok = avail > reserve ? avail - reserve : 0;
+
+    avail = avail > kept ? avail - kept : 0;
+    max_ok = max_ok > kept ? max_ok - kept : 0;
 
     if ( !dom0_mem_size )
         want = max_ok;
@@ -425,7 +449,8 @@ static void write_start_info(struct dom0_ctx *ctx, const char *cmdline,
     strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
     si->nr_pages = l->nr_pages;
     si->shared_info = __pa(ctx->d->shared_info);
-    si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+    /* A domU has no xenstore or console ring: their fields stay 0. */
+    si->flags = ctx->d->is_privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0;
     si->pt_base = l->pt_start;
     si->nr_pt_frames = l->nr_pt_frames;
     si->mfn_list = l->p2m_start;
@@ -487,9 +512,9 @@ static void setup_vcpu0(struct vcpu *v, const struct elf_dom_parms *parms,
 
 static void print_layout(const struct dom0_layout *l, struct domain *d)
 {
-    printk("Dom0 has maximum %lu PAGES (%lu MiB)\n", l->nr_pages,
-           l->nr_pages >> (20 - PAGE_SHIFT));
-    printk("Dom0 virtual memory layout:\n");
+    printk("Dom%u has maximum %lu PAGES (%lu MiB)\n", d->domain_id,
+           l->nr_pages, l->nr_pages >> (20 - PAGE_SHIFT));
+    printk("Dom%u virtual memory layout:\n", d->domain_id);
     printk(" Loaded kernel: %016lx->%016lx\n", l->kern_start, l->kern_end);
     if ( l->initrd_start )
         printk(" Init. ramdisk: %016lx->%016lx\n", l->initrd_start,
@@ -509,7 +534,7 @@ static void print_layout(const struct dom0_layout *l, struct domain *d)
  * The whole build
  */
 
-/* The features a dom0 kernel may require of this hypervisor. */
+/* The features a kernel may require of this hypervisor. */
 static void hypervisor_features(uint32_t *f, const struct domain *d)
 {
     memset(f, 0, XENFEAT_NR_SUBMAPS * sizeof(*f));
@@ -526,9 +551,12 @@ static void *map_module(const struct boot_module *m)
                           VMAP_DEFAULT) + (m->start & ~PAGE_MASK);
 }
 
+/* Whose kernel the messages below are about: "dom0", "d1"... */
+static char who[8];
+
 static int __init fail(const char *what, const char *why)
 {
-    printk(XENLOG_ERR "dom0 kernel: %s%s%s\n", what, why ? ": " : "",
+    printk(XENLOG_ERR "%s kernel: %s%s%s\n", who, what, why ? ": " : "",
            why ? why : "");
     return -EINVAL;
 }
@@ -564,7 +592,7 @@ static int __init unpack_bzimage(void **image, size_t *len, void **unpacked)
         vfree(out);
         return fail("cannot decompress the bzImage payload", why);
     }
-    printk("dom0 kernel: bzImage, %s payload, %zu bytes -> %zu\n",
+    printk("%s kernel: bzImage, %s payload, %zu bytes -> %zu\n", who,
            compression_name(c), payload_len, got);
     *unpacked = out;
     *image = out;
@@ -582,11 +610,10 @@ static void __init release_image(void *module, void *unpacked)
     vunmap((void *)((unsigned long)module & PAGE_MASK));
 }
 
-int __init construct_dom0(struct domain *d)
+int __init construct_pv_domain(struct domain *d,
+                               const struct pv_build_info *b)
 {
-    const struct boot_module *km = &boot_info.modules[0];
-    const struct boot_module *im = boot_info.nr_modules > 1
-                                   ? &boot_info.modules[1] : NULL;
+    const struct boot_module *km = b->kernel, *im = b->initrd;
     struct elf_binary elf;
     struct elf_dom_parms parms;
     void *unpacked = NULL, *module;
@@ -602,6 +629,10 @@ int __init construct_dom0(struct domain *d)
     mfn_t l4;
     int rc;
 
+    if ( d->is_privileged )
+        snprintf(who, sizeof(who), "dom0");
+    else
+        snprintf(who, sizeof(who), "d%u", d->domain_id);
     image = module = map_module(km);
     if ( !image )
         return fail("cannot map the module", NULL);
@@ -624,21 +655,22 @@ int __init construct_dom0(struct domain *d)
     hypervisor_features(hv, d);
     if ( elf_features_check(&parms, hv, &missing) )
     {
-        printk(XENLOG_ERR "dom0 kernel requires feature %s (bit %u), which "
-               "Xenon does not offer\n", xen_feature_name(missing), missing);
+        printk(XENLOG_ERR "%s kernel requires feature %s (bit %u), which "
+               "Xenon does not offer\n", who, xen_feature_name(missing),
+               missing);
         release_image(module, unpacked);
         return -EINVAL;
     }
-    if ( !elf_dom0_capable(&parms) )
+    if ( d->is_privileged && !elf_dom0_capable(&parms) )
     {
         release_image(module, unpacked);
         return fail("the kernel does not support running as dom0", NULL);
     }
-    printk("dom0 kernel: %s %s, loader %s, entry %#lx, hypercall page %#lx\n",
-           parms.guest_os, parms.xen_ver, parms.loader, parms.virt_entry,
+    printk("%s kernel: %s %s, loader %s, entry %#lx, hypercall page %#lx\n",
+           who, parms.guest_os, parms.xen_ver, parms.loader, parms.virt_entry,
            parms.virt_hypercall);
 
-    nr_pages = dom0_pages();
+    nr_pages = b->nr_pages;
     rc = compute_layout(&layout, &parms, initrd_len, nr_pages);
     if ( rc )
     {
@@ -650,7 +682,14 @@ int __init construct_dom0(struct domain *d)
 
     ctx.p2m = vmalloc(nr_pages * sizeof(*ctx.p2m));
     if ( !ctx.p2m || allocate_memory(d, ctx.p2m, nr_pages) )
-        panic("dom0: out of memory allocating %lu pages", nr_pages);
+    {
+        /* dom0's size was clamped to what is free: that cannot happen. */
+        if ( d->is_privileged )
+            panic("dom0: out of memory allocating %lu pages", nr_pages);
+        vfree(ctx.p2m);
+        release_image(module, unpacked);
+        return fail("not enough memory", NULL);
+    }
     d->arch.p2m_size = nr_pages;
     print_layout(&layout, d);
 
@@ -683,14 +722,26 @@ int __init construct_dom0(struct domain *d)
      */
     if ( !get_page_and_type(mfn_to_page(l4), d, PGT_l4_page_table) ||
          !get_page_and_type(mfn_to_page(l4), d, PGT_l4_page_table) )
-        panic("dom0: its initial page tables do not validate");
+        panic("%s: its initial page tables do not validate", who);
     set_bit(59 /* PGT_pinned */, &mfn_to_page(l4)->type_info);
     if ( elf_note_present(&parms, XEN_ELFNOTE_HYPERCALL_PAGE) )
         write_hypercall_page(&ctx, parms.virt_hypercall);
-    write_start_info(&ctx, km->cmdline, &parms, initrd_pfn, initrd_len);
+    write_start_info(&ctx, b->cmdline, &parms, initrd_pfn, initrd_len);
     pv_init_wallclock(d);
     setup_vcpu0(d->vcpu[0], &parms, &layout, l4);
     vfree(ctx.p2m);
 
     return 0;
+}
+
+int __init construct_dom0(struct domain *d, unsigned long kept)
+{
+    struct pv_build_info b = {
+        .kernel = boot_guest_module(0),
+        .initrd = boot_guest_module(1),
+        .nr_pages = dom0_pages(kept),
+    };
+
+    b.cmdline = b.kernel->cmdline;
+    return construct_pv_domain(d, &b);
 }

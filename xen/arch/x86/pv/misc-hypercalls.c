@@ -23,6 +23,11 @@ long do_physdev_op(unsigned long cmd, unsigned long arg)
     {
         struct physdev_set_iopl s;
 
+        /*
+         * Any PV domain may set it, as in Xen; a domU's ports stay
+         * refused whatever it says (emul-priv-op.c's io_allowed()), as
+         * Xen's empty I/O port range for a domU does.
+         */
         if ( copy_from_guest_va(&s, arg, sizeof(s)) )
             return -EFAULT;
         if ( s.iopl > 3 )
@@ -39,12 +44,13 @@ long do_platform_op(unsigned long arg)
 {
     struct xen_platform_op op;
 
-    if ( !current->domain->is_privileged )
-        return -EPERM;
+    /* Xen's order: the argument, its version, then the privilege. */
     if ( copy_from_guest_va(&op, arg, sizeof(op)) )
         return -EFAULT;
     if ( op.interface_version != XENPF_INTERFACE_VERSION )
         return -EACCES;
+    if ( !current->domain->is_privileged )
+        return -EPERM;
 
     switch ( op.cmd )
     {
@@ -88,14 +94,24 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
     {
+        struct domain *t;
         domid_t id;
+        long rc;
 
         if ( copy_from_guest_va(&id, arg, sizeof(id)) )
             return -EFAULT;
-        if ( id != DOMID_SELF && id != d->domain_id )
+        if ( id == DOMID_SELF || id == d->domain_id )
+            return cmd == XENMEM_current_reservation ? d->tot_pages
+                                                     : d->max_pages;
+        /* Another domain's: dom0 may ask, a domU may not (as Xen). */
+        t = get_domain_by_id(id);
+        if ( !t )
             return -ESRCH;
-        return cmd == XENMEM_current_reservation ? d->tot_pages
-                                                 : d->max_pages;
+        rc = !d->is_privileged ? -EPERM
+             : cmd == XENMEM_current_reservation ? (long)t->tot_pages
+                                                 : (long)t->max_pages;
+        put_domain(t);
+        return rc;
     }
 
     case XENMEM_machphys_mfn_list:

@@ -42,8 +42,9 @@ static struct page_info *guest_frame(unsigned long mfn)
 /*
  * The domain id names, for the caller: itself (DOMID_SELF; no reference
  * taken), or for a privileged caller another domain (referenced). NULL
- * with *rc set otherwise; the caller's own id is no foreign domain
- * (-ESRCH, as Xen).
+ * with *rc set otherwise: -ESRCH for no such domain (the caller's own
+ * id is no foreign domain either, as in Xen), -EPERM for a domU naming
+ * another.
  */
 static struct domain *domain_for(domid_t id, int *rc)
 {
@@ -59,14 +60,16 @@ static struct domain *domain_for(domid_t id, int *rc)
     /* dom0's I/O frames are mapped as its own (iomem_mappable()). */
     if ( id == DOMID_IO && curr->is_privileged )
         return curr;
-    if ( !curr->is_privileged )
-    {
-        *rc = -EPERM;
-        return NULL;
-    }
     d = id < DOMID_FIRST_RESERVED ? get_domain_by_id(id) : NULL;
     if ( !d )
         *rc = -ESRCH;
+    else if ( !curr->is_privileged )
+    {
+        /* A domU acts on no other domain (Xen's default policy). */
+        put_domain(d);
+        d = NULL;
+        *rc = -EPERM;
+    }
     return d;
 }
 
