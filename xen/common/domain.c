@@ -7,6 +7,7 @@
 #include <xen/domain_page.h>
 #include <xen/errno.h>
 #include <xen/event.h>
+#include <xen/flushtlb.h>
 #include <xen/grant_table.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
@@ -15,6 +16,7 @@
 #include <xen/softirq.h>
 #include <xen/string.h>
 #include <xen/xmalloc.h>
+#include <asm/m2p.h>
 #include <asm/page-owner.h>
 #include <asm/smp.h>
 
@@ -277,7 +279,8 @@ void domain_unpause(struct domain *d)
             vcpu_wake(d->vcpu[i]);
 }
 
-int assign_pages(struct domain *d, struct page_info *pg, unsigned int order)
+static int do_assign_pages(struct domain *d, struct page_info *pg,
+                           unsigned int order, bool limited)
 {
     unsigned long i, n = 1UL << order;
 
@@ -286,6 +289,12 @@ int assign_pages(struct domain *d, struct page_info *pg, unsigned int order)
     {
         spin_unlock(&d->page_alloc_lock);
         return -EINVAL;
+    }
+    if ( limited && (d->tot_pages > d->max_pages ||
+                     n > d->max_pages - d->tot_pages) )
+    {
+        spin_unlock(&d->page_alloc_lock);
+        return -E2BIG;
     }
     for ( i = 0; i < n; i++ )
     {
@@ -299,6 +308,43 @@ int assign_pages(struct domain *d, struct page_info *pg, unsigned int order)
     spin_unlock(&d->page_alloc_lock);
 
     return 0;
+}
+
+int assign_pages(struct domain *d, struct page_info *pg, unsigned int order)
+{
+    return do_assign_pages(d, pg, order, false);
+}
+
+int assign_pages_limited(struct domain *d, struct page_info *pg,
+                         unsigned int order)
+{
+    return do_assign_pages(d, pg, order, true);
+}
+
+void free_domain_page(struct page_info *pg)
+{
+    struct domain *d = page_get_owner(pg);
+
+    /* A xenheap page shared with a guest goes back with its owner's data. */
+    if ( pg->count_info & PGC_xen_heap )
+        return;
+    if ( d )
+    {
+        spin_lock(&d->page_alloc_lock);
+        page_list_del(pg, &d->page_list);
+        d->tot_pages--;
+        spin_unlock(&d->page_alloc_lock);
+    }
+    pg->type_info = 0;
+    page_set_owner(pg, NULL);
+    set_gpfn_from_mfn(page_to_mfn(pg), M2P_INVALID);
+    /*
+     * The guest's TLBs may still translate to the frame (its last PTE
+     * went only now, the flush is the guest's to ask for): the heap
+     * flushes them before anyone else gets it.
+     */
+    mark_frames_stale(pg, 1);
+    free_domheap_page(pg);
 }
 
 /*
@@ -320,6 +366,7 @@ static void release_domain_pages(struct domain *d)
         pg->type_info = 0;
         pg->count_info &= ~(PGC_count_mask | PGC_allocated);
         page_set_owner(pg, NULL);
+        set_gpfn_from_mfn(page_to_mfn(pg), M2P_INVALID);
         free_domheap_page(pg);
 
         spin_lock(&d->page_alloc_lock);

@@ -60,6 +60,8 @@ CONFIGS = [
     ("bios-smp4-vcpus1", "bios", 4, "dom0_max_vcpus=1"),
     ("bios-smp1-pinned2", "bios", 1, "dom0_max_vcpus=2 dom0_vcpus_pin"),
     ("bios-xapic", "bios", 2, "x2apic=0"),
+    # Room for 16 MiB more: the reservation checks reach max_pages.
+    ("bios-dom0-mem-max", "bios", 1, "dom0_mem=64M,max:80M"),
 ]
 
 

@@ -144,6 +144,11 @@ s_time_t NOW(void)
     return tsc_to_ns(rdtsc_ordered() - tsc_origin);
 }
 
+s_time_t tsc_stamp_to_now(uint64_t tsc)
+{
+    return tsc_to_ns(tsc - tsc_origin);
+}
+
 void udelay(unsigned long us)
 {
     uint64_t end = rdtsc_ordered() + us * tsc_khz / 1000;

@@ -228,6 +228,19 @@ void domain_crash(struct domain *d);
  * owner, the allocation reference, d's page list. -EINVAL if d is dying.
  */
 int assign_pages(struct domain *d, struct page_info *pg, unsigned int order);
+/* The same within d's allowance (max_pages): -E2BIG past it. */
+int assign_pages_limited(struct domain *d, struct page_info *pg,
+                         unsigned int order);
+/*
+ * The end of a guest page: its last reference went after its owner
+ * gave up the allocation reference (put_page()), or it was never
+ * given back to one (an exchange's input). Off the owner's list and out
+ * of tot_pages (a page stays counted while anything still maps it, as
+ * in Xen), its M2P entry invalid, and back to the heap, which flushes
+ * stale guest translations of it before handing it out again. Xenheap
+ * pages shared with a guest are left to their owner.
+ */
+void free_domain_page(struct page_info *pg);
 
 /* Tears d down: its pages back to the heap, then the system reference. */
 void domain_kill(struct domain *d);

@@ -26,6 +26,8 @@ void early_time_init(void);
 
 /* Nanoseconds of system time; any CPU, any context. */
 s_time_t NOW(void);
+/* What NOW() was when the TSC read tsc: a record of both, exactly. */
+s_time_t tsc_stamp_to_now(uint64_t tsc);
 
 /* TSC ticks <-> nanoseconds, for deadline arithmetic. */
 uint64_t ns_to_tsc(s_time_t ns);

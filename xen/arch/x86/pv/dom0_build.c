@@ -216,7 +216,13 @@ static int allocate_memory(struct domain *d, mfn_t *p2m, unsigned long nr)
             set_gpfn_from_mfn(p2m[pfn], pfn);
         }
     }
-    d->max_pages = d->tot_pages;
+    /*
+     * The allowance reservation hypercalls may grow dom0 to: max: of
+     * dom0_mem=, or no limit but 32 bits' worth, as Xen sets it.
+     */
+    d->max_pages = dom0_mem_max >> PAGE_SHIFT;
+    if ( d->max_pages > 0xffffffffUL )
+        d->max_pages = 0xffffffffUL;
 
     return 0;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The x86 hypercalls of the first set that are small: physdev_op
- * (set_iopl), platform_op, and memory_op's queries.
+ * (set_iopl), platform_op, and memory_op's dispatch (reservations and
+ * exchange in xen/common/memory.c) and x86 queries.
  */
 #include <xen/errno.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
+#include <xen/memory.h>
 #include <xen/sched.h>
 #include <asm/dom0_build.h>
 #include <asm/e820.h>
@@ -85,34 +87,29 @@ long do_platform_op(unsigned long arg)
 long do_memory_op(unsigned long cmd, unsigned long arg)
 {
     struct domain *d = current->domain;
+    unsigned int op = cmd & MEMOP_CMD_MASK;
+    unsigned long start = cmd >> MEMOP_EXTENT_SHIFT; /* continuation state */
 
-    switch ( cmd & 0x3f ) /* the rest: continuation state */
+    switch ( op )
     {
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+        return memory_reservation_op(op, start, arg);
+
+    case XENMEM_exchange:
+        return start ? -EINVAL : memory_exchange(arg);
+
     case XENMEM_maximum_ram_page:
-        return max_page - 1;
+        /* One past the highest RAM frame: Xen's max_page, as it says it. */
+        return start ? -EINVAL : (long)max_page;
 
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
-    {
-        struct domain *t;
-        domid_t id;
-        long rc;
+        return start ? -EINVAL : memory_reservation_query(op, arg);
 
-        if ( copy_from_guest_va(&id, arg, sizeof(id)) )
-            return -EFAULT;
-        if ( id == DOMID_SELF || id == d->domain_id )
-            return cmd == XENMEM_current_reservation ? d->tot_pages
-                                                     : d->max_pages;
-        /* Another domain's: dom0 may ask, a domU may not (as Xen). */
-        t = get_domain_by_id(id);
-        if ( !t )
-            return -ESRCH;
-        rc = !d->is_privileged ? -EPERM
-             : cmd == XENMEM_current_reservation ? (long)t->tot_pages
-                                                 : (long)t->max_pages;
-        put_domain(t);
-        return rc;
-    }
+    case XENMEM_add_to_physmap:
+        return memory_add_to_physmap(start, arg);
 
     case XENMEM_machphys_mfn_list:
     {

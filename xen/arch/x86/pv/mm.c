@@ -81,11 +81,7 @@ void put_page(struct page_info *pg)
 
     /* The last reference of a page its owner gave up: back to the heap. */
     if ( !(nx & PGC_count_mask) && !(nx & PGC_allocated) )
-    {
-        pg->type_info = 0;
-        page_set_owner(pg, NULL);
-        free_domheap_page(pg);
-    }
+        free_domain_page(pg);
 }
 
 /* ---------------------------------------------------------------------

@@ -68,7 +68,8 @@ void pv_update_vcpu_time(struct vcpu *v)
     t->version++;
     smp_wmb();
     t->tsc_timestamp = tsc;
-    t->system_time = NOW();
+    /* Both from one TSC read: two reads would skew every record. */
+    t->system_time = tsc_stamp_to_now(tsc);
     tsc_scale(&t->tsc_to_system_mul, &t->tsc_shift);
     t->flags = tsc_invariant() ? XEN_PVCLOCK_TSC_STABLE_BIT : 0;
     smp_wmb();
