@@ -22,6 +22,29 @@ unsigned long *p2m;
 unsigned long *m2p;
 unsigned long m2p_start, m2p_end;
 domid_t peer_domid;
+domid_t my_domid;
+
+/*
+ * A PV guest is not told its domain id (Linux reads it from xenstore).
+ * An unbound port allocated for DOMID_SELF names the caller by id in
+ * its status: that is how the test kernel learns it.
+ */
+static domid_t find_my_domid(void)
+{
+    struct evtchn_alloc_unbound a = { .dom = DOMID_SELF,
+                                      .remote_dom = DOMID_SELF };
+    struct evtchn_status st = { .dom = DOMID_SELF };
+    struct evtchn_close c;
+
+    if ( HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a) )
+        crash("cannot allocate an event channel to learn the domain id");
+    st.port = c.port = a.port;
+    if ( HYPERVISOR_event_channel_op(EVTCHNOP_status, &st) ||
+         st.status != EVTCHNSTAT_unbound )
+        crash("cannot read the status of a new event channel");
+    HYPERVISOR_event_channel_op(EVTCHNOP_close, &c);
+    return st.u.unbound.dom;
+}
 
 struct pv_jmp_buf *check_jmp;
 char unexpected_trap[160];
@@ -139,6 +162,13 @@ static const char *option(const char *name, char *val, size_t size)
     return NULL;
 }
 
+bool option_set(const char *name)
+{
+    char val[8];
+
+    return option(name, val, sizeof(val)) != NULL;
+}
+
 /* The setjmp lives here, away from the runner's loop variables. */
 static void run_one(const struct pvtest *t)
 {
@@ -249,8 +279,10 @@ void pvkernel_main(start_info_t *si)
         for ( const char *p = only; *p >= '0' && *p <= '9'; p++ )
             peer_domid = peer_domid * 10 + (*p - '0');
     }
+    my_domid = find_my_domid();
     printk("pvtest: running as %s, peer domain %u\n",
            is_dom0() ? "dom0" : "a domU", peer_domid);
+    printk("pvtest: info: domain id %u\n", my_domid);
 
     only_p = option("only", only, sizeof(only));
     run_checks(only_p);
@@ -265,8 +297,9 @@ void pvkernel_main(start_info_t *si)
     if ( option("loop", flag, sizeof(flag)) )
     {
         printk("pvtest: idle (loop)\n");
+        /* Blocked, not yielding: a peer domain gets the CPUs. */
         for ( ;; )
-            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+            HYPERVISOR_sched_op(SCHEDOP_block, NULL);
     }
     poweroff(SHUTDOWN_poweroff);
 }

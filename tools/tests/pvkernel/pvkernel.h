@@ -163,8 +163,12 @@ static inline bool is_dom0(void)
  * else 1 for dom0 (the first domU module is domain 1) and 0 for a domU.
  */
 extern domid_t peer_domid;
+/* This kernel's own domain id (learnt through an event channel's status). */
+extern domid_t my_domid;
 
 void crash(const char *why) __attribute__((noreturn));
+/* Whether option name (name or name=...) is on the command line. */
+bool option_set(const char *name);
 /* True under Xenon, false under Xen: for the few checks where they differ. */
 bool on_xenon(void);
 void poweroff(unsigned int reason) __attribute__((noreturn));
