@@ -6,6 +6,10 @@
  *   crash         after the checks, fault with no handler installed, the
  *                 way a dead dom0 looks to the hypervisor
  *   loop          after the checks, stay idle (yield) instead of powering off
+ *   fuzz=N        before the checks, N random hypercalls (fuzz.c); after
+ *                 them, one summary line
+ *   fuzz_seed=S   the fuzzer's seed (decimal or 0x hex; default 1)
+ *   fuzz_log=K    print each fuzz call from the K-th on, before it is made
  */
 #include <stdarg.h>
 
@@ -134,6 +138,32 @@ static const char *option(const char *name, char *val, size_t size)
     return NULL;
 }
 
+/* A decimal or 0x-prefixed hexadecimal number; 0 if there is none. */
+static unsigned long long parse_number(const char *s)
+{
+    unsigned long long v = 0;
+    unsigned int base = 10;
+
+    if ( s[0] == '0' && (s[1] == 'x' || s[1] == 'X') )
+    {
+        base = 16;
+        s += 2;
+    }
+    for ( ; *s; s++ )
+    {
+        unsigned int d;
+
+        if ( *s >= '0' && *s <= '9' )
+            d = *s - '0';
+        else if ( base == 16 && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f' )
+            d = (*s | 0x20) - 'a' + 10;
+        else
+            break;
+        v = v * base + d;
+    }
+    return v;
+}
+
 /* The setjmp lives here, away from the runner's loop variables. */
 static void run_one(const struct pvtest *t)
 {
@@ -199,7 +229,7 @@ void pvkernel_main(start_info_t *si);
 void pvkernel_main(start_info_t *si)
 {
     struct xen_machphys_mapping mm = { 0 };
-    char only[64], flag[8];
+    char only[64], flag[8], num[24];
     const char *only_p;
 
     start_info = si;
@@ -237,8 +267,22 @@ void pvkernel_main(start_info_t *si)
     vcpu_info_of[1] = &shared->vcpu_info[1];
     traps_init();
 
+    if ( option("fuzz", num, sizeof(num)) )
+    {
+        unsigned long n = parse_number(num);
+        uint64_t seed = 1;
+        unsigned long log_from = 0;
+
+        if ( option("fuzz_seed", num, sizeof(num)) )
+            seed = parse_number(num);
+        if ( option("fuzz_log", num, sizeof(num)) )
+            log_from = parse_number(num);
+        fuzz_run(n, seed, log_from);
+    }
+
     only_p = option("only", only, sizeof(only));
     run_checks(only_p);
+    fuzz_report();
 
     if ( option("crash", flag, sizeof(flag)) )
     {
