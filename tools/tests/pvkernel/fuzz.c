@@ -1142,7 +1142,8 @@ static void print_call(const char *prefix)
            call_no, name_of(last.nr), last.nr, last.arg[0], last.arg[1],
            last.arg[2], last.arg[3], last.arg[4]);
     if ( last.nr == __HYPERVISOR_multicall && last.arg[0] >= area &&
-         last.arg[0] < area_end() )
+         last.arg[0] < area_end() &&
+         (read_pte(last.arg[0], 1) & _PAGE_PRESENT) )
     {
         const struct multicall_entry *e = (const void *)last.arg[0];
 
@@ -1515,11 +1516,12 @@ static void fuzz_loop(unsigned long n, unsigned long log_from)
             calls_zero++;
         else if ( rc < 0 )
             calls_error++;
+        /* Remapped first: the call may have moved its own arguments. */
+        restore_after_call();
         if ( last.nr == __HYPERVISOR_memory_op )
             undo_reservation(last.arg[0], last.arg[1], rc);
         else if ( last.nr == __HYPERVISOR_multicall )
             after_multicall();
-        restore_after_call();
         if ( fuzz_failure[0] )
         {
             printk("pvtest: FAIL fuzz: %s after\n", fuzz_failure);
@@ -1557,6 +1559,8 @@ void fuzz_run(unsigned long n, uint64_t seed, unsigned long log_from)
     }
     else
     {
+        /* A fault while reporting must not come back here. */
+        check_jmp = NULL;
         printk("pvtest: FAIL fuzz: %s after\n", unexpected_trap);
         print_call("pvtest: fuzz: ");
         unexpected_trap[0] = '\0';
