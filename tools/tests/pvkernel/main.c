@@ -10,6 +10,10 @@
  *                 dom0, 0 as a domU)
  * As a domU (no SIF_INITDOMAIN) the same checks run, expecting a domU's
  * answers where privilege matters, plus the domU-only ones.
+ *   fuzz=N        before the checks, N random hypercalls (fuzz.c); after
+ *                 them, one summary line
+ *   fuzz_seed=S   the fuzzer's seed (decimal or 0x hex; default 1)
+ *   fuzz_log=K    print each fuzz call from the K-th on, before it is made
  */
 #include <stdarg.h>
 
@@ -169,6 +173,32 @@ bool option_set(const char *name)
     return option(name, val, sizeof(val)) != NULL;
 }
 
+/* A decimal or 0x-prefixed hexadecimal number; 0 if there is none. */
+static unsigned long long parse_number(const char *s)
+{
+    unsigned long long v = 0;
+    unsigned int base = 10;
+
+    if ( s[0] == '0' && (s[1] == 'x' || s[1] == 'X') )
+    {
+        base = 16;
+        s += 2;
+    }
+    for ( ; *s; s++ )
+    {
+        unsigned int d;
+
+        if ( *s >= '0' && *s <= '9' )
+            d = *s - '0';
+        else if ( base == 16 && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f' )
+            d = (*s | 0x20) - 'a' + 10;
+        else
+            break;
+        v = v * base + d;
+    }
+    return v;
+}
+
 /* The setjmp lives here, away from the runner's loop variables. */
 static void run_one(const struct pvtest *t)
 {
@@ -234,7 +264,7 @@ void pvkernel_main(start_info_t *si);
 void pvkernel_main(start_info_t *si)
 {
     struct xen_machphys_mapping mm = { 0 };
-    char only[64], flag[8];
+    char only[64], flag[8], num[24];
     const char *only_p;
 
     start_info = si;
@@ -283,9 +313,22 @@ void pvkernel_main(start_info_t *si)
     printk("pvtest: running as %s, peer domain %u\n",
            is_dom0() ? "dom0" : "a domU", peer_domid);
     printk("pvtest: info: domain id %u\n", my_domid);
+    if ( option("fuzz", num, sizeof(num)) )
+    {
+        unsigned long n = parse_number(num);
+        uint64_t seed = 1;
+        unsigned long log_from = 0;
+
+        if ( option("fuzz_seed", num, sizeof(num)) )
+            seed = parse_number(num);
+        if ( option("fuzz_log", num, sizeof(num)) )
+            log_from = parse_number(num);
+        fuzz_run(n, seed, log_from);
+    }
 
     only_p = option("only", only, sizeof(only));
     run_checks(only_p);
+    fuzz_report();
 
     if ( option("crash", flag, sizeof(flag)) )
     {

@@ -315,6 +315,18 @@ unsigned int nr_upcalls(void);
 bool vcpu1_run(void (*fn)(void));
 bool vcpu1_wait(unsigned int ms);
 
+/* ---- fuzz mode (fuzz.c) */
+
+/*
+ * n random hypercalls from seed, before the checks; prints a FAIL line
+ * if the hypervisor trapped us or changed our memory, and each call
+ * from number log_from on (0: none) before making it, to find the one
+ * that brings the hypervisor down. fuzz_report(): after the checks,
+ * the summary line (nothing if fuzz_run never ran).
+ */
+void fuzz_run(unsigned long n, uint64_t seed, unsigned long log_from);
+void fuzz_report(void);
+
 /* ---- memory (mm.c) */
 
 unsigned long va_to_mfn(unsigned long va);
