@@ -62,3 +62,37 @@ def test_short_fuzz_leaves_hypervisor_alive(tmp_path, seed):
     assert c and int(c.group(2)) == 0 and int(c.group(1)) >= 60, b
     assert re.search(r"^\(XEN\) CPU0: running d", b.output, re.M), b
     assert b.has("(XEN) Rebooting"), b
+
+
+BUILT = re.compile(r"^\(XEN\) d1: domU, .*; heap before it: (\d+) free \+ "
+                   r"(\d+) hypervisor page tables; starting it$", re.M)
+DESTROYED = re.compile(r"^\(XEN\) d1 destroyed: (\d+) pages back; heap "
+                       r"after it: (\d+) free \+ (\d+) hypervisor page "
+                       r"tables$", re.M)
+
+
+def test_fuzzed_domu_dies_with_exact_counts(tmp_path):
+    """The fuzzer as an unprivileged domU beside an idle dom0: afterwards
+    the domU's checks still pass, it shuts down and is destroyed, and the
+    heap's settled count is exactly what it was before the domU was
+    built, whatever the random calls left in its tables, grants and
+    event channels."""
+    from qemu import boot, make_iso
+    iso = make_iso(str(tmp_path), fuzz.CMDLINE, modules=[
+        (fuzz.KERNEL, "loop only=xen_version"),
+        (fuzz.KERNEL, "domU mem=48M vcpus=2 -- fuzz=%d fuzz_seed=7" % CALLS)])
+    b = boot(iso, smp=2, timeout=300, send=[
+        ("(XEN) d1 destroyed:", CTRL_A * 3),
+        (TO_XEN, "r"),
+        ("(XEN) CPU1: running", "R"),
+    ])
+    assert b.exited and not b.timed_out, b
+    for bad in fuzz.HYPERVISOR_DOWN:
+        assert bad not in b.output, b
+    assert "pvtest: FAIL" not in b.output, b
+    assert b.has("(d1) pvtest: fuzz: kernel memory intact (text "), b
+    assert b.has("(XEN) Domain 1 shutdown: poweroff"), b
+    built, gone = BUILT.search(b.output), DESTROYED.search(b.output)
+    assert built and gone, b
+    assert int(gone.group(2)) + int(gone.group(3)) == \
+        int(built.group(1)) + int(built.group(2)), b
