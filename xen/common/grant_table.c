@@ -379,3 +379,45 @@ int grant_mapping_undo(struct domain *ld, struct grant_mapping *m,
 
     return GNTST_okay;
 }
+
+/* ---------------------------------------------------------------------
+ * For the page audit
+ */
+
+void grant_audit_active(struct domain *d, grant_audit_hold_t hold, void *arg)
+{
+    struct grant_table *gt = d->grant_table;
+    grant_ref_t ref;
+
+    if ( !gt )
+        return;
+    spin_lock(&gt->lock);
+    for ( ref = 0; ref < nr_grant_entries(gt); ref++ )
+    {
+        const struct active_grant *act = active_entry(gt, ref);
+
+        /* grant_pin()'s one reference, while the grant is in use. */
+        if ( act->readers || act->writers )
+            hold(arg, act->frame, false);
+    }
+    spin_unlock(&gt->lock);
+}
+
+void grant_audit_device_maps(struct domain *mapper, const struct domain *d,
+                             grant_audit_hold_t hold, void *arg)
+{
+    struct grant_table *gt = mapper->grant_table;
+    unsigned int h;
+
+    if ( !gt )
+        return;
+    spin_lock(&gt->maptrack_lock);
+    for ( h = 0; h < gt->maptrack_pages * MAPTRACK_PER_PAGE; h++ )
+    {
+        const struct grant_mapping *m = maptrack_entry(gt, h);
+
+        if ( m->granter == d && (m->flags & GNTMAP_device_map) )
+            hold(arg, m->frame, !(m->flags & GNTMAP_readonly));
+    }
+    spin_unlock(&gt->maptrack_lock);
+}

@@ -560,3 +560,28 @@ PVTEST(grant_pte_replaced)
     expect(!revoke(REF_REPLACED, GTF_permit_access),
            "revoked while its handle is live");
 }
+
+/*
+ * The `grant_hold` option: after the checks, leave one writable grant
+ * of our own mapped twice (host and device) and one read-only one mapped
+ * at a host address, for the hypervisor's page audit to account for
+ * while the kernel idles.
+ */
+void grant_hold_for_audit(void)
+{
+    unsigned long rw = scratch_page(), ro = scratch_page();
+    unsigned long va_rw = free_va(), va_ro = free_va();
+    grant_handle_t h;
+    uint64_t bus;
+
+    grant(REF_RW, va_to_mfn(rw), GTF_permit_access, MY_DOMID);
+    grant(REF_RO, va_to_mfn(ro), GTF_permit_access | GTF_readonly,
+          MY_DOMID);
+    if ( map(REF_RW, MY_DOMID, va_rw, GNTMAP_host_map | GNTMAP_device_map,
+             &h, &bus) != GNTST_okay ||
+         map(REF_RO, MY_DOMID, va_ro, GNTMAP_host_map | GNTMAP_readonly, &h,
+             NULL) != GNTST_okay )
+        printk("pvtest: grant_hold: mapping failed\n");
+    else
+        printk("pvtest: grant_hold: 2 grants mapped\n");
+}

@@ -5,7 +5,10 @@
  *   only=PREFIX   run only the checks whose name starts with PREFIX
  *   crash         after the checks, fault with no handler installed, the
  *                 way a dead dom0 looks to the hypervisor
- *   loop          after the checks, stay idle (yield) instead of powering off
+ *   loop          after the checks, stay idle (blocked) instead of powering
+ *                 off
+ *   grant_hold    after the checks, leave two of its own grants mapped
+ *                 (for the hypervisor's page audit)
  *   peer=ID       the other domain of a dom0/domU pair (default: 1 as
  *                 dom0, 0 as a domU)
  * As a domU (no SIF_INITDOMAIN) the same checks run, expecting a domU's
@@ -337,6 +340,8 @@ void pvkernel_main(start_info_t *si)
         HYPERVISOR_set_trap_table(NULL);     /* NULL clears the table */
         *(volatile unsigned long *)0xdead000000000000UL = 1;
     }
+    if ( option("grant_hold", flag, sizeof(flag)) )
+        grant_hold_for_audit();
     if ( option("loop", flag, sizeof(flag)) )
     {
         printk("pvtest: idle (loop)\n");

@@ -167,6 +167,8 @@ extern domid_t peer_domid;
 extern domid_t my_domid;
 
 void crash(const char *why) __attribute__((noreturn));
+/* The grant_hold option (check-grant.c). */
+void grant_hold_for_audit(void);
 /* Whether option name (name or name=...) is on the command line. */
 bool option_set(const char *name);
 /* True under Xenon, false under Xen: for the few checks where they differ. */

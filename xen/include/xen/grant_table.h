@@ -101,4 +101,16 @@ int grant_host_map(struct domain *d, const struct grant_pte_slot *slot,
 int grant_host_unmap(struct domain *d, const struct grant_pte_slot *slot,
                      unsigned long va, mfn_t frame, bool readonly);
 
+/*
+ * For the page audit (pv/domain-audit.c): the references grant tables
+ * hold on d's frames. grant_audit_active(): one general reference per
+ * grant of d in use; grant_audit_device_maps(): the device mappings
+ * mapper holds of d's grants (general, and writable type unless
+ * read-only). The PTEs of host mappings are counted with the tables.
+ */
+typedef void (*grant_audit_hold_t)(void *arg, mfn_t mfn, bool type_ref);
+void grant_audit_active(struct domain *d, grant_audit_hold_t hold, void *arg);
+void grant_audit_device_maps(struct domain *mapper, const struct domain *d,
+                             grant_audit_hold_t hold, void *arg);
+
 #endif /* XEN_GRANT_TABLE_H */

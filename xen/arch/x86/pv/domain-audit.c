@@ -12,9 +12,12 @@
  *    entry (the table below) or a writable L1 entry (writable type);
  *  - each vCPU: its kernel and user roots (L4 type), its GDT and LDT
  *    frames (descriptor type), its registered vcpu_info (writable type).
- * Grant mappings and references held for the length of a hypercall are
- * not known here: the audit pauses the domain, and is meant for a
- * machine where no other domain is busy mapping this one's frames.
+ *  - grants: each grant of the domain in use holds one general ref, and
+ *    each device mapping of it its own (a host mapping's PTE is counted
+ *    with the tables).
+ * References held for the length of a hypercall are not known here: the
+ * audit pauses the domain, and is meant for a machine where no other
+ * domain is busy mapping this one's frames.
  *
  * Also checked: an entry's target has the type the entry needs (an L2
  * entry maps a validated L1, a writable L1 entry a writable page): so no
@@ -22,6 +25,7 @@
  */
 #include <xen/domain_page.h>
 #include <xen/errno.h>
+#include <xen/grant_table.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/string.h>
@@ -115,10 +119,17 @@ static void count_table(struct expected *x, struct page_info *table,
     x->res->tables++;
 }
 
+static void grant_hold(void *arg, mfn_t mfn, bool type_ref)
+{
+    hold(arg, mfn, type_ref);
+}
+
 static void count_tables_of(struct domain *owner, void *arg)
 {
     struct expected *x = arg;
     struct page_info *pg;
+
+    grant_audit_device_maps(owner, x->d, grant_hold, x);
 
     spin_lock(&owner->page_alloc_lock);
     page_list_for_each ( pg, &owner->page_list )
@@ -187,6 +198,7 @@ static int audit_paused(struct expected *x)
     }
     spin_unlock(&d->page_alloc_lock);
     domain_for_each(count_tables_of, x);
+    grant_audit_active(d, grant_hold, x);
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
             count_vcpu(x, d->vcpu[i]);
