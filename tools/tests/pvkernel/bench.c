@@ -435,8 +435,9 @@ void pv_bench(void)
         check_skip("the grant operations grant to domain 0");
 
     ticks_per_k = calibrate();
-    printk("pvbench: calibrate %lu ticks per 1000 instructions\n",
-           (unsigned long)ticks_per_k);
+    /* Worded so that it is no "<operation> <n> instructions" line. */
+    printk("pvbench: calibrate %lu ticks per 1000 instructions, in the "
+           "guest\n", (unsigned long)ticks_per_k);
 
     bench("null hypercall (xen_version)", b_null);
 
