@@ -20,7 +20,7 @@ DOM0_KERNEL := $(DOM0_KERNEL_$(DOM0))
 
 # The PV test kernel is a dom0 for the boot tests: built with the tree.
 .PHONY: all xen pvkernel clean distclean deps deps-test run debug iso test unit-test \
-        bench format
+        bench fuzz format
 
 all: xen pvkernel
 
@@ -63,6 +63,11 @@ test: deps-test
 # Benchmarks are measured, never asserted: see docs/performance.md.
 bench: deps-test
 	$(PYTHON) tools/scripts/bench.py
+
+# The PV test kernel's fuzz mode, a long run (FUZZ_CALLS, FUZZ_SEED).
+fuzz: deps-test
+	$(MAKE) xen pvkernel
+	$(PYTHON) tools/scripts/fuzz.py
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

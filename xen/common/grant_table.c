@@ -56,7 +56,7 @@ static int grow_table(struct grant_table *gt, struct domain *d,
             memset(gt->active[a + i], 0, PAGE_SIZE);
         }
         memset(shared, 0, PAGE_SIZE);
-        grant_frame_share(shared, d);
+        share_xen_page_with_guest(shared, d);
         gt->shared[f] = shared;
         /* Entries become reachable only once they exist. */
         smp_wmb();
@@ -89,7 +89,7 @@ void grant_table_destroy(struct domain *d)
         return;
     for ( i = 0; i < gt->nr_frames; i++ )
     {
-        grant_frame_unshare(gt->shared[i], d);
+        unshare_xen_page(gt->shared[i], d);
         free_xenheap_page(gt->shared[i]);
     }
     for ( i = 0; i < gt->nr_frames * ACTIVE_PAGES_PER_FRAME; i++ )

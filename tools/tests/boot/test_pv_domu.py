@@ -186,3 +186,52 @@ def test_bad_domu_lines_cost_only_that_domu(workdir, kernels):
     for domid in (4, 6, 7):
         pages, back = heap_sums(b, domid)[2:]
         assert back == pages == 4096, b
+
+
+CENSUS = re.compile(r"^\(XEN\) mm-audit: RAM frames mapped by class: .* "
+                    r"mapcache=(\d+) .* vcpuinfo=(\d+) .* guest=(\d+) "
+                    r"shared=(\d+) .* unexpected=(\d+)$", re.M)
+AUDIT = re.compile(r"^\(XEN\) d(\d+): page audit: (\d+) pages, (\d+) live "
+                   r"tables, (\d+) pinned, (\d+) mismatches$", re.M)
+
+
+@pytest.mark.parametrize("fw", ["bios", "efi"])
+def test_pair_grants_events_and_census(workdir, kernels, fw):
+    """dom0 and a domU grant each other a page and map it from the other
+    side, and bind an interdomain event channel each way (check-pair.c).
+    Then, with both idle, the mapping census finds no guest frame mapped
+    in the hypervisor at rest but their shared xenheap pages, and the
+    page audit accounts for every reference count of both domains."""
+    iso = make_iso(workdir, "console=com1 dom0_max_vcpus=2",
+                   modules=[(kernels("pvkernel"), "pair only=pair loop"),
+                            (kernels("pvkernel"),
+                             "domU mem=32M vcpus=2 -- pair only=pair loop")])
+    b = boot(iso, firmware=fw, smp=2, timeout=240, send=[
+        ("(d1) pvtest: idle (loop)", CTRL_A * 3),
+        (TO_XEN, "q"),
+        ("(XEN) Domain 1", "m"),
+        (" unexpected=", "a"),
+        ("(XEN) d1: page audit:", "R"),
+    ])
+    assert not b.timed_out, b
+    assert not b.has("FATAL TRAP"), b
+    assert b.has("\npvtest: ok pair_grants_and_events\n"), b
+    assert b.has("\n(d1) pvtest: ok pair_grants_and_events\n"), b
+    assert b.has("\npvtest: 1 passed, 0 failed"), b
+    assert b.has("\n(d1) pvtest: 1 passed, 0 failed"), b
+    census_at = b.output.index("mm-audit: RAM frames mapped by class")
+    assert b.output.index("\npvtest: idle (loop)") < census_at, b
+
+    census = CENSUS.findall(b.output)
+    assert len(census) == 1, b
+    mapcache, vcpuinfo, guest, shared, unexpected = map(int, census[0])
+    assert unexpected == 0 and guest == 0 and vcpuinfo == 0, b
+    # Shared xenheap pages: each domain's shared_info and the one frame of
+    # its grant table.
+    assert shared == 4, b
+    assert mapcache <= 4, b
+
+    audit = {int(m[0]): list(map(int, m[1:])) for m in AUDIT.findall(b.output)}
+    assert set(audit) == {0, 1}, b
+    for domid, (pages, tables, pinned, mismatches) in audit.items():
+        assert mismatches == 0 and tables >= 4 and pages > 1000, b

@@ -13,7 +13,7 @@
 #include "pvkernel.h"
 
 #define NR_PORTS    4096    /* EVTCHN_2L_NR_CHANNELS, 64-bit guest */
-#define SELF_ID     0       /* this kernel runs as dom0 */
+#define SELF_ID     my_domid
 #define NO_DOMAIN   1234    /* no domain has this id */
 #define BAD_PORT    NR_PORTS
 #define ENOSPC      28

@@ -14,9 +14,9 @@
 
 #define gnttab_op(cmd, p, n) hypercall3(__HYPERVISOR_grant_table_op, cmd, p, n)
 
-#define MY_DOMID     0          /* the kernel runs as dom0 */
+#define MY_DOMID     my_domid
 #define NO_DOMAIN    1234       /* no such domain */
-#define OTHER_DOMAIN 7          /* a grant to someone else */
+#define OTHER_DOMAIN (my_domid + 100) /* a grant to someone else */
 #define NR_FRAMES    4
 #define STATUS_UNSET 0x5a5a     /* no GNTST_* value: not written back */
 

@@ -349,7 +349,7 @@ PVTEST(mmu_foreign_domain_ids)
     unsigned long a = scratch_page(), v = scratch_page();
     struct mmu_update u = { .ptr = pte_maddr(v, 1) | MMU_NORMAL_PT_UPDATE,
                             .val = (va_to_mfn(a) << PAGE_SHIFT) | PTE_RW };
-    domid_t self = 0;
+    domid_t self = my_domid;
 
     /* DOMID_SELF names us; our own id, as a foreign domain, does not. */
     *(volatile unsigned long *)a = 0x4321;

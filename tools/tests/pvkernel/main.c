@@ -11,6 +11,10 @@
  *   bench         instead of the checks, time PV operations (bench.c)
  * As a domU (no SIF_INITDOMAIN) the same checks run, expecting a domU's
  * answers where privilege matters, plus the domU-only ones.
+ *   fuzz=N        before the checks, N random hypercalls (fuzz.c); after
+ *                 them, one summary line
+ *   fuzz_seed=S   the fuzzer's seed (decimal or 0x hex; default 1)
+ *   fuzz_log=K    print each fuzz call from the K-th on, before it is made
  */
 #include <stdarg.h>
 
@@ -23,6 +27,29 @@ unsigned long *p2m;
 unsigned long *m2p;
 unsigned long m2p_start, m2p_end;
 domid_t peer_domid;
+domid_t my_domid;
+
+/*
+ * A PV guest is not told its domain id (Linux reads it from xenstore).
+ * An unbound port allocated for DOMID_SELF names the caller by id in
+ * its status: that is how the test kernel learns it.
+ */
+static domid_t find_my_domid(void)
+{
+    struct evtchn_alloc_unbound a = { .dom = DOMID_SELF,
+                                      .remote_dom = DOMID_SELF };
+    struct evtchn_status st = { .dom = DOMID_SELF };
+    struct evtchn_close c;
+
+    if ( HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a) )
+        crash("cannot allocate an event channel to learn the domain id");
+    st.port = c.port = a.port;
+    if ( HYPERVISOR_event_channel_op(EVTCHNOP_status, &st) ||
+         st.status != EVTCHNSTAT_unbound )
+        crash("cannot read the status of a new event channel");
+    HYPERVISOR_event_channel_op(EVTCHNOP_close, &c);
+    return st.u.unbound.dom;
+}
 
 struct pv_jmp_buf *check_jmp;
 char unexpected_trap[160];
@@ -140,6 +167,39 @@ static const char *option(const char *name, char *val, size_t size)
     return NULL;
 }
 
+bool option_set(const char *name)
+{
+    char val[8];
+
+    return option(name, val, sizeof(val)) != NULL;
+}
+
+/* A decimal or 0x-prefixed hexadecimal number; 0 if there is none. */
+static unsigned long long parse_number(const char *s)
+{
+    unsigned long long v = 0;
+    unsigned int base = 10;
+
+    if ( s[0] == '0' && (s[1] == 'x' || s[1] == 'X') )
+    {
+        base = 16;
+        s += 2;
+    }
+    for ( ; *s; s++ )
+    {
+        unsigned int d;
+
+        if ( *s >= '0' && *s <= '9' )
+            d = *s - '0';
+        else if ( base == 16 && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f' )
+            d = (*s | 0x20) - 'a' + 10;
+        else
+            break;
+        v = v * base + d;
+    }
+    return v;
+}
+
 /* The setjmp lives here, away from the runner's loop variables. */
 static void run_one(const struct pvtest *t)
 {
@@ -208,7 +268,7 @@ void pvkernel_main(start_info_t *si);
 void pvkernel_main(start_info_t *si)
 {
     struct xen_machphys_mapping mm = { 0 };
-    char only[64], flag[8];
+    char only[64], flag[8], num[24];
     const char *only_p;
 
     start_info = si;
@@ -253,8 +313,22 @@ void pvkernel_main(start_info_t *si)
         for ( const char *p = only; *p >= '0' && *p <= '9'; p++ )
             peer_domid = peer_domid * 10 + (*p - '0');
     }
+    my_domid = find_my_domid();
     printk("pvtest: running as %s, peer domain %u\n",
            is_dom0() ? "dom0" : "a domU", peer_domid);
+    printk("pvtest: info: domain id %u\n", my_domid);
+    if ( option("fuzz", num, sizeof(num)) )
+    {
+        unsigned long n = parse_number(num);
+        uint64_t seed = 1;
+        unsigned long log_from = 0;
+
+        if ( option("fuzz_seed", num, sizeof(num)) )
+            seed = parse_number(num);
+        if ( option("fuzz_log", num, sizeof(num)) )
+            log_from = parse_number(num);
+        fuzz_run(n, seed, log_from);
+    }
 
     if ( option("bench", flag, sizeof(flag)) )
     {
@@ -271,6 +345,7 @@ void pvkernel_main(start_info_t *si)
         only_p = option("only", only, sizeof(only));
         run_checks(only_p);
     }
+    fuzz_report();
 
     if ( option("crash", flag, sizeof(flag)) )
     {
@@ -282,8 +357,9 @@ void pvkernel_main(start_info_t *si)
     if ( option("loop", flag, sizeof(flag)) )
     {
         printk("pvtest: idle (loop)\n");
+        /* Blocked, not yielding: a peer domain gets the CPUs. */
         for ( ;; )
-            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+            HYPERVISOR_sched_op(SCHEDOP_block, NULL);
     }
     poweroff(SHUTDOWN_poweroff);
 }

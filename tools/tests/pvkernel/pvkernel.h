@@ -163,8 +163,12 @@ static inline bool is_dom0(void)
  * else 1 for dom0 (the first domU module is domain 1) and 0 for a domU.
  */
 extern domid_t peer_domid;
+/* This kernel's own domain id (learnt through an event channel's status). */
+extern domid_t my_domid;
 
 void crash(const char *why) __attribute__((noreturn));
+/* Whether option name (name or name=...) is on the command line. */
+bool option_set(const char *name);
 /* True under Xenon, false under Xen: for the few checks where they differ. */
 bool on_xenon(void);
 void poweroff(unsigned int reason) __attribute__((noreturn));
@@ -310,6 +314,18 @@ unsigned int nr_upcalls(void);
  */
 bool vcpu1_run(void (*fn)(void));
 bool vcpu1_wait(unsigned int ms);
+
+/* ---- fuzz mode (fuzz.c) */
+
+/*
+ * n random hypercalls from seed, before the checks; prints a FAIL line
+ * if the hypervisor trapped us or changed our memory, and each call
+ * from number log_from on (0: none) before making it, to find the one
+ * that brings the hypervisor down. fuzz_report(): after the checks,
+ * the summary line (nothing if fuzz_run never ran).
+ */
+void fuzz_run(unsigned long n, uint64_t seed, unsigned long log_from);
+void fuzz_report(void);
 
 /* ---- memory (mm.c) */
 

@@ -56,7 +56,7 @@ mfn_t pv_zero_mfn(void)
 }
 
 /* A xenheap page becomes readable and mappable by d (shared_info). */
-static void share_xen_page_with_guest(void *va, struct domain *d)
+void share_xen_page_with_guest(void *va, struct domain *d)
 {
     struct page_info *pg = virt_to_page(va);
 
@@ -74,7 +74,7 @@ static void share_xen_page_with_guest(void *va, struct domain *d)
  * the references and writable type its mappings of the page took are
  * still counted here. The guest is gone; they go with it.
  */
-static void unshare_xen_page(void *va, struct domain *d)
+void unshare_xen_page(void *va, struct domain *d)
 {
     struct page_info *pg = virt_to_page(va);
 

@@ -101,8 +101,4 @@ int grant_host_map(struct domain *d, const struct grant_pte_slot *slot,
 int grant_host_unmap(struct domain *d, const struct grant_pte_slot *slot,
                      unsigned long va, mfn_t frame, bool readonly);
 
-/* A grant-table frame becomes d's to map (as shared_info is), and back. */
-void grant_frame_share(void *va, struct domain *d);
-void grant_frame_unshare(void *va, struct domain *d);
-
 #endif /* XEN_GRANT_TABLE_H */

@@ -109,6 +109,17 @@ int heap_max_free_order(void);
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);
 /* va and order as allocated: anything else is a BUG in every build. */
 void free_xenheap_pages(void *va, unsigned int order);
+
+struct domain;
+/*
+ * A xenheap page d may map (shared_info, grant-table frames): d owns it
+ * and holds its allocation reference; it sits on d's xenpage_list, where
+ * the mapping census counts it as shared. unshare_xen_page(), at d's
+ * destruction, also drops whatever d's page tables still held on it
+ * (they were released without being walked).
+ */
+void share_xen_page_with_guest(void *va, struct domain *d);
+void unshare_xen_page(void *va, struct domain *d);
 #define alloc_xenheap_page() alloc_xenheap_pages(0, 0)
 /* Pages allocated as xenheap now. */
 extern unsigned long xenheap_pages;

@@ -86,31 +86,6 @@ static bool have_fadt;
 static uint8_t s5_typ[2];
 static bool have_s5;
 
-/*
- * A page-table entry with an address bit above the CPU's width faults on
- * use, so firmware addresses are checked against it before bootmap_map().
- */
-static unsigned int paddr_bits(void)
-{
-    static unsigned int bits;
-    uint32_t eax, ebx, ecx, edx;
-
-    if ( bits )
-        return bits;
-
-    cpuid(0x80000000, &eax, &ebx, &ecx, &edx);
-    if ( eax >= 0x80000008 )
-    {
-        cpuid(0x80000008, &eax, &ebx, &ecx, &edx);
-        bits = eax & 0xff;
-    }
-    /* Without the leaf the architecture promises 36 bits; so does sanity. */
-    if ( bits < 32 || bits > 52 )
-        bits = 36;
-
-    return bits;
-}
-
 bool acpi_paddr_ok(paddr_t pa, uint64_t len)
 {
     paddr_t end = pa + len;

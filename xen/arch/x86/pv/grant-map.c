@@ -178,33 +178,3 @@ int grant_host_unmap(struct domain *d, const struct grant_pte_slot *slot,
 
     return rc;
 }
-
-/*
- * A grant-table frame is a xenheap page shared with its domain as
- * shared_info is: d owns it (so it may map it, writable), it holds the
- * allocation reference, and it sits on d's xenpage_list, where the
- * mapping census counts it as shared.
- */
-void grant_frame_share(void *va, struct domain *d)
-{
-    struct page_info *pg = virt_to_page(va);
-
-    page_set_owner(pg, d);
-    page_set_flag(pg, PGC_allocated);
-    arch_fetch_and_add(&pg->count_info, 1);
-    spin_lock(&d->page_alloc_lock);
-    page_list_add_tail(pg, &d->xenpage_list);
-    spin_unlock(&d->page_alloc_lock);
-}
-
-void grant_frame_unshare(void *va, struct domain *d)
-{
-    struct page_info *pg = virt_to_page(va);
-
-    spin_lock(&d->page_alloc_lock);
-    page_list_del(pg, &d->xenpage_list);
-    spin_unlock(&d->page_alloc_lock);
-    page_clear_flag(pg, PGC_allocated);
-    arch_fetch_and_add(&pg->count_info, -1UL);
-    page_set_owner(pg, NULL);
-}

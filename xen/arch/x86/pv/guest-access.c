@@ -45,7 +45,8 @@ mfn_t guest_va_to_mfn(const struct vcpu *v, unsigned long va, bool write)
         mfn = maddr_to_mfn(e & PTE_ADDR_MASK);
     }
 
-    return mfn;
+    /* dom0 may map I/O frames, even past the physical address width. */
+    return mfn_valid(mfn) ? mfn : INVALID_MFN;
 }
 
 /* Calls fn on each page-sized piece of [va, va + len); bytes left. */

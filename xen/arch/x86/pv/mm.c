@@ -42,6 +42,7 @@
 #include <asm/l4-slots.h>
 #include <asm/page-owner.h>
 #include <asm/pv-mm.h>
+#include <asm/processor.h>
 #include <asm/pv.h>
 
 /* ---------------------------------------------------------------------
@@ -136,6 +137,9 @@ static struct page_info *entry_page(pgentry_t e)
  */
 static bool iomem_mappable(const struct domain *d, mfn_t mfn)
 {
+    /* Beyond the CPU's address width an entry would fault in any case. */
+    if ( mfn_x(mfn) >= (1UL << (paddr_bits() - PAGE_SHIFT)) )
+        return false;
     return d->is_privileged &&
            (!mfn_valid(mfn) ||
             (mfn_to_page(mfn)->count_info & PGC_state_mask) ==

@@ -38,6 +38,9 @@
 #define CPUID_EXT_NX  (1U << 20)
 #define CPUID_EXT_PAGE1GB (1U << 26)
 
+/* The CPU's physical address width, in bits (xen/arch/x86/paddr-bits.c). */
+unsigned int paddr_bits(void);
+
 static inline void cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx,
                          uint32_t *ecx, uint32_t *edx)
 {
