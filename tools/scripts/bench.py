@@ -7,26 +7,38 @@ Builds release configurations with no direct map (CONFIG_DIRECTMAP_SIZE_GB
 under QEMU TCG with -icount shift=0 and the "bench" option, and prints one
 table: instructions per operation (median of 51 batches of 32), for both
 builds, and their ratio. Then the no-direct-map build again at 2 and 4
-CPUs, for a second table of the shootdown costs at 1, 2 and 4 CPUs. With
--icount the TSC counts instructions, so the figures repeat exactly from
-run to run and do not depend on the host.
+CPUs, for a second table of the shootdown costs at 1, 2 and 4 CPUs.
+Last, the PV section: each build boots the PV test kernel as dom0 with
+"bench" on its command line (tools/tests/pvkernel/bench.c), which times
+hypercalls and the like from inside the guest; a third table compares
+the builds. With -icount the TSC counts instructions, so the figures
+repeat exactly from run to run and do not depend on the host.
 
-tools/tests/boot/test_bench.py boots one of these through bench_boot(),
-so that make test catches a bench that no longer runs.
+Everything is built in a temporary directory (the hypervisor in scratch
+copies of xen/, the test kernel with its build directory there): nothing
+is written into the tree.
+
+tools/tests/boot/test_bench.py boots the first of these through
+bench_boot() and the PV one through pv_bench_boot(), so that make test
+catches a bench that no longer runs.
 """
 
 import os
 import re
+import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests",
                                 "boot"))
-from qemu import boot, build_variant, make_iso  # noqa: E402
+from qemu import ROOT, boot, build_variant, make_iso  # noqa: E402
 
 LINE = re.compile(r"^\(XEN\) bench: (.+?)\s+(\d+) instructions$", re.M)
 SMP_LINE = re.compile(r"^\(XEN\) bench: (.+?)\s+(\d+) instructions "
                       r"\((\d+) CPUs\)$", re.M)
+PV_LINE = re.compile(r"^pvbench: (.+?)\s+(\d+) instructions$", re.M)
+PV_TREE = re.compile(r"^pvbench: (L4 tree: .+)$", re.M)
+PV_FIRST = "null hypercall (xen_version)"
 SMP_COUNTS = (1, 2, 4)
 BUILT = {}  # direct-map size -> xen.gz, so each build is made once
 CONFIGS = [("no direct map", 0), ("full direct map", 64)]
@@ -39,6 +51,10 @@ CONFIGS = [("no direct map", 0), ("full direct map", 64)]
 # rather than the CPU flag -x2apic: the CPU model, and so every feature
 # the hypervisor picks up from CPUID, stays the one the boot tests use.
 CMDLINE = "console=com1 x2apic=0 bench"
+# The PV section: the hypervisor boots dom0 as usual (its own "bench"
+# would power off first); the test kernel gets "bench".
+PV_CMDLINE = "console=com1 x2apic=0"
+PVKERNEL = os.path.join(ROOT, "tools", "tests", "pvkernel")
 
 
 def build(workdir, gb):
@@ -56,6 +72,60 @@ def bench_boot(workdir, gb, smp=1):
     """One bench boot of the gb GiB direct-map build, as make bench does it."""
     iso = make_iso(workdir, CMDLINE, xen_gz=build(workdir, gb))
     return boot(iso, mem="1G", smp=smp, icount=True, timeout=600 * smp)
+
+
+def build_pvkernel(workdir):
+    """The PV test kernel, built under workdir (its make's B= build
+    directory there, not in the tree)."""
+    dest = os.path.join(workdir, "pvkernel")
+    kernel = os.path.join(dest, "pvkernel")
+    if not os.path.exists(kernel):
+        r = subprocess.run(["make", "-s", "-j2", "-C", PVKERNEL,
+                            "B=" + dest, kernel],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True)
+        if r.returncode:
+            sys.exit("%s\nbench: the PV test kernel did not build" % r.stdout)
+    return kernel
+
+
+def pv_bench_boot(workdir, gb, until=None):
+    """One PV bench boot: the gb GiB direct-map build with the test kernel
+    as dom0 timing PV operations. until: stop at that text (see boot())."""
+    iso = make_iso(workdir, PV_CMDLINE, xen_gz=build(workdir, gb),
+                   modules=[(build_pvkernel(workdir), "bench")])
+    return boot(iso, mem="1G", smp=1, icount=True, timeout=900,
+                until=until)
+
+
+def pv_figures(b):
+    """The PV section of one boot: ({operation: instructions}, notes)."""
+    return (dict((name, int(n)) for name, n in PV_LINE.findall(b.output)),
+            PV_TREE.findall(b.output))
+
+
+def pv_run(workdir, label, gb):
+    b = pv_bench_boot(workdir, gb)
+    results, notes = pv_figures(b)
+    if (not b.exited or b.status != 0 or not results or
+            not b.has("pvtest: ok bench")):
+        sys.exit("Last console output:\n%s\nbench: the PV bench under the %s "
+                 "build did not finish: %s"
+                 % (b.output[-3000:], label, b.how_it_ended))
+    return results, notes
+
+
+def print_ratios(title, cols):
+    """A table of two columns (CONFIGS order) and their ratio."""
+    names = list(cols[0])
+    width = max(len(n) for n in names)
+    print(title)
+    print("%-*s  %13s  %15s  %6s" % (width, "operation", CONFIGS[0][0],
+                                      CONFIGS[1][0], "ratio"))
+    for n in names:
+        a, b = cols[0][n], cols[1].get(n, 0)
+        print("%-*s  %13d  %15d  %6s" % (width, n, a, b,
+                                          "%.2f" % (a / b) if b else "-"))
 
 
 def figures(b, smp):
@@ -83,17 +153,10 @@ def main():
         cols = [r[0] for r in runs]
         smp_cols = [runs[0][1]] + [run(workdir, CONFIGS[0][0], 0, smp)[1]
                                    for smp in SMP_COUNTS[1:]]
+        pv_runs = [pv_run(workdir, label, gb) for label, gb in CONFIGS]
 
-    names = list(cols[0])
-    width = max(len(n) for n in names)
-    print("Instructions per operation, release builds, QEMU TCG -icount "
-          "shift=0, 1 GiB, 1 CPU")
-    print("%-*s  %13s  %15s  %6s" % (width, "operation", CONFIGS[0][0],
-                                      CONFIGS[1][0], "ratio"))
-    for n in names:
-        a, b = cols[0][n], cols[1].get(n, 0)
-        print("%-*s  %13d  %15d  %6s" % (width, n, a, b,
-                                          "%.2f" % (a / b) if b else "-"))
+    print_ratios("Instructions per operation, release builds, QEMU TCG "
+                 "-icount shift=0, 1 GiB, 1 CPU", cols)
 
     names = []
     for col in smp_cols:
@@ -108,6 +171,12 @@ def main():
     for n in names:
         print("%-*s  " % (width, n) +
               "  ".join("%7s" % col.get(n, "-") for col in smp_cols))
+
+    print()
+    print_ratios("PV guest operations: instructions per operation, timed by "
+                 "the PV test kernel as dom0, 1 vCPU", [r[0] for r in pv_runs])
+    for note in pv_runs[0][1]:
+        print(note)
 
 
 if __name__ == "__main__":

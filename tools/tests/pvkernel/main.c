@@ -11,6 +11,7 @@
  *                 (for the hypervisor's page audit)
  *   peer=ID       the other domain of a dom0/domU pair (default: 1 as
  *                 dom0, 0 as a domU)
+ *   bench         instead of the checks, time PV operations (bench.c)
  * As a domU (no SIF_INITDOMAIN) the same checks run, expecting a domU's
  * answers where privilege matters, plus the domU-only ones.
  *   fuzz=N        before the checks, N random hypercalls (fuzz.c); after
@@ -215,52 +216,55 @@ static void run_one(const struct pvtest *t)
     check_jmp = NULL;
 }
 
+enum outcome { PASSED, FAILED, SKIPPED };
+
+/* Runs one check from a clean state and prints its line. */
+static enum outcome run_and_report(const struct pvtest *t)
+{
+    failures_in_check = 0;
+    first_failure[0] = '\0';
+    skip_reason[0] = '\0';
+    /* Every check starts from the same trap table and masked events. */
+    install_trap_table();
+    vcpu_info_of[0]->evtchn_upcall_mask = 1;
+    memset(events_seen, 0, sizeof(events_seen));
+    run_one(t);
+    unexpected_trap[0] = '\0';
+    trap_catch_end();
+    trap_hook = NULL;
+    event_hook = NULL;
+    scratch_reset();
+    if ( skip_reason[0] && !failures_in_check )
+    {
+        printk("pvtest: skip %s: %s\n", t->name, skip_reason);
+        return SKIPPED;
+    }
+    if ( failures_in_check )
+    {
+        if ( failures_in_check > 1 )
+            printk("pvtest: FAIL %s: %s (and %u more)\n", t->name,
+                   first_failure, failures_in_check - 1);
+        else
+            printk("pvtest: FAIL %s: %s\n", t->name, first_failure);
+        return FAILED;
+    }
+    printk("pvtest: ok %s\n", t->name);
+    return PASSED;
+}
+
 static void run_checks(const char *only)
 {
-    unsigned int passed = 0, failed = 0, skipped = 0;
+    unsigned int count[3] = { 0 };
 
     for ( const struct pvtest *t = __start_pvtests; t < __stop_pvtests; t++ )
-    {
-        if ( only && strncmp(t->name, only, strlen(only)) )
-            continue;
-        failures_in_check = 0;
-        first_failure[0] = '\0';
-        skip_reason[0] = '\0';
-        /* Every check starts from the same trap table and masked events. */
-        install_trap_table();
-        vcpu_info_of[0]->evtchn_upcall_mask = 1;
-        memset(events_seen, 0, sizeof(events_seen));
-        run_one(t);
-        unexpected_trap[0] = '\0';
-        trap_catch_end();
-        trap_hook = NULL;
-        event_hook = NULL;
-        scratch_reset();
-        if ( skip_reason[0] && !failures_in_check )
-        {
-            skipped++;
-            printk("pvtest: skip %s: %s\n", t->name, skip_reason);
-        }
-        else if ( failures_in_check )
-        {
-            failed++;
-            if ( failures_in_check > 1 )
-                printk("pvtest: FAIL %s: %s (and %u more)\n", t->name,
-                       first_failure, failures_in_check - 1);
-            else
-                printk("pvtest: FAIL %s: %s\n", t->name, first_failure);
-        }
-        else
-        {
-            passed++;
-            printk("pvtest: ok %s\n", t->name);
-        }
-    }
-    if ( skipped )
-        printk("pvtest: %u passed, %u failed, %u skipped\n", passed, failed,
-               skipped);
+        if ( !only || !strncmp(t->name, only, strlen(only)) )
+            count[run_and_report(t)]++;
+    if ( count[SKIPPED] )
+        printk("pvtest: %u passed, %u failed, %u skipped\n", count[PASSED],
+               count[FAILED], count[SKIPPED]);
     else
-        printk("pvtest: %u passed, %u failed\n", passed, failed);
+        printk("pvtest: %u passed, %u failed\n", count[PASSED],
+               count[FAILED]);
 }
 
 void pvkernel_main(start_info_t *si);
@@ -329,8 +333,21 @@ void pvkernel_main(start_info_t *si)
         fuzz_run(n, seed, log_from);
     }
 
-    only_p = option("only", only, sizeof(only));
-    run_checks(only_p);
+    if ( option("bench", flag, sizeof(flag)) )
+    {
+        /*
+         * Instead of the checks: they would leave ports, grants and
+         * tables behind that change what the operations cost.
+         */
+        static const struct pvtest bench = { "bench", pv_bench };
+
+        run_and_report(&bench);
+    }
+    else
+    {
+        only_p = option("only", only, sizeof(only));
+        run_checks(only_p);
+    }
     fuzz_report();
 
     if ( option("crash", flag, sizeof(flag)) )

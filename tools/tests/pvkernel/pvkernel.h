@@ -361,4 +361,13 @@ static inline uint64_t rdtsc(void)
 /* System time in ns from vcpu_info[cpu].time. */
 uint64_t system_time_ns(unsigned int cpu);
 
+/* ---- bench (bench.c) */
+
+/*
+ * The "bench" option's run, in place of the checks: prints
+ * "pvbench: <operation> <n> instructions" lines; run as a check, so a
+ * failed operation gives "pvtest: FAIL bench: ...".
+ */
+void pv_bench(void);
+
 #endif /* PVKERNEL_H */
