@@ -39,7 +39,10 @@ static struct domain *alloc_domain_struct(void)
     BUILD_BUG_ON(sizeof(struct domain) > PAGE_SIZE);
     d = alloc_xenheap_page();
     if ( d )
+    {
         memset(d, 0, PAGE_SIZE);
+        d->page_owner_id = page_owner_pickle(d);
+    }
 
     return d;
 }

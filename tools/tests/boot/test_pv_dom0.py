@@ -45,6 +45,9 @@ def assert_all_passed(b, at_least=30):
     assert b.exited and not b.timed_out, b
     m = PVSUMMARY.search(b.output)
     assert m, b
+    # The failing checks' own lines first: the boot's repr is cut short.
+    fails = re.findall(r"^pvtest: FAIL .*$", b.output, re.M)
+    assert not fails, "\n".join(fails)
     assert int(m.group(2)) == 0 and int(m.group(1)) >= at_least, b
     assert b.has("(XEN) Domain 0 shutdown: poweroff"), b
     assert b.has("(XEN) Hardware dom0 shut down: powering off"), b

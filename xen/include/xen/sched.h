@@ -112,6 +112,9 @@ struct vcpu {
 
 struct domain {
     domid_t domain_id;
+    /* What its pages' owner field holds (asm/page-owner.h), kept for the
+     * hot ownership checks: comparing it costs no frame-to-address step. */
+    uint32_t page_owner_id;
     unsigned int max_vcpus;
     struct vcpu **vcpu;          /* max_vcpus entries, NULL until made */
 

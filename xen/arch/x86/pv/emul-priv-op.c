@@ -136,6 +136,10 @@ static bool read_msr(const struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_PAT:
         *val = PV_PAT;
         return true;
+    case MSR_UCODE_REV:
+        /* The microcode is the hypervisor's business: no revision shown. */
+        *val = 0;
+        return true;
     default:
         return false;
     }
@@ -154,6 +158,9 @@ static bool write_msr(uint32_t msr, uint64_t val)
         return true;
     case MSR_PAT:
         return val == PV_PAT;
+    case MSR_UCODE_REV:
+        /* Linux clears it before CPUID leaf 1 to read it back: let it. */
+        return val == 0;
     default:
         return false;
     }

@@ -188,11 +188,20 @@ static int machphys_update(struct domain *pg_owner, unsigned long ptr,
     return 0;
 }
 
+/*
+ * Requests are read a chunk at a time: each guest copy walks the guest's
+ * tables (a mapcache slot per level), so one walk per request would cost
+ * more than most updates do. A chunk that cannot be read whole is read
+ * one request at a time, so that *pdone still stops at the first bad one.
+ */
+#define MMU_UPDATE_CHUNK 32
+
 long do_mmu_update(unsigned long ureqs, unsigned long count,
                    unsigned long pdone, unsigned long foreigndom)
 {
+    struct mmu_update chunk[MMU_UPDATE_CHUNK];
     struct batch_owners o;
-    unsigned int i, n, done;
+    unsigned int i, n, done, have = 0, next = 0;
     int rc;
 
     n = resume_count(count, pdone, &done);
@@ -202,29 +211,40 @@ long do_mmu_update(unsigned long ureqs, unsigned long count,
 
     for ( i = 0; i < n; i++ )
     {
-        struct mmu_update req;
+        const struct mmu_update *r;
 
         if ( i && hypercall_preempt_check() )
         {
             rc = hypercall_create_continuation(
-                __HYPERVISOR_mmu_update, ureqs + i * sizeof(req),
+                __HYPERVISOR_mmu_update, ureqs + i * sizeof(*r),
                 (n - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom);
             break;
         }
-        if ( copy_from_guest_va(&req, ureqs + i * sizeof(req), sizeof(req)) )
+        if ( next == have )
         {
-            rc = -EFAULT;
-            break;
+            unsigned long from = ureqs + i * sizeof(chunk[0]);
+
+            have = min(n - i, (unsigned int)MMU_UPDATE_CHUNK);
+            if ( copy_from_guest_va(chunk, from, have * sizeof(chunk[0])) )
+                have = 1;
+            if ( have == 1 &&
+                 copy_from_guest_va(chunk, from, sizeof(chunk[0])) )
+            {
+                rc = -EFAULT;
+                break;
+            }
+            next = 0;
         }
-        switch ( req.ptr & 3 )
+        r = &chunk[next++];
+        switch ( r->ptr & 3 )
         {
         case MMU_NORMAL_PT_UPDATE:
         case MMU_PT_UPDATE_PRESERVE_AD:
-            rc = update_one_pte(&o, req.ptr & ~3UL, req.val,
-                                (req.ptr & 3) == MMU_PT_UPDATE_PRESERVE_AD);
+            rc = update_one_pte(&o, r->ptr & ~3UL, r->val,
+                                (r->ptr & 3) == MMU_PT_UPDATE_PRESERVE_AD);
             break;
         case MMU_MACHPHYS_UPDATE:
-            rc = machphys_update(o.pg, req.ptr & ~3UL, req.val);
+            rc = machphys_update(o.pg, r->ptr & ~3UL, r->val);
             break;
         default:
             rc = -ENOSYS;

@@ -61,7 +61,7 @@ bool get_page(struct page_info *pg, const struct domain *d)
             return false;
     } while ( (y = cmpxchg(&pg->count_info, x, nx)) != x );
 
-    if ( unlikely(page_get_owner(pg) != d) )
+    if ( unlikely(read_atomic(&pg->v.owner) != d->page_owner_id) )
     {
         put_page(pg);
         return false;

@@ -15,6 +15,7 @@
 #define MSR_GS_BASE        0xc0000101U
 #define MSR_SHADOW_GS_BASE 0xc0000102U
 #define MSR_PAT            0x00000277U
+#define MSR_UCODE_REV      0x0000008bU
 
 /* RFLAGS bits. */
 #define X86_EFLAGS_CF   0x00000001UL
