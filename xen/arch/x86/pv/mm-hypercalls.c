@@ -226,12 +226,14 @@ long do_mmu_update(unsigned long ureqs, unsigned long count,
 
             have = min(n - i, (unsigned int)MMU_UPDATE_CHUNK);
             if ( copy_from_guest_va(chunk, from, have * sizeof(chunk[0])) )
-                have = 1;
-            if ( have == 1 &&
-                 copy_from_guest_va(chunk, from, sizeof(chunk[0])) )
             {
-                rc = -EFAULT;
-                break;
+                if ( have == 1 ||
+                     copy_from_guest_va(chunk, from, sizeof(chunk[0])) )
+                {
+                    rc = -EFAULT;
+                    break;
+                }
+                have = 1;
             }
             next = 0;
         }
