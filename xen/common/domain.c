@@ -398,6 +398,8 @@ void domain_kill(struct domain *d)
     evtchn_destroy(d);
     /* Its grant mappings hold references its page tables no longer will. */
     grant_table_release_mappings(d);
+    /* Others' mappings of its frames must go before the frames do. */
+    grant_table_revoke_foreign_maps(d);
     arch_domain_teardown(d);
     release_domain_pages(d);
     send_global_virq(hardware_domain, VIRQ_DOM_EXC);

@@ -271,8 +271,9 @@ struct grant_mapping *maptrack_entry(struct grant_table *gt,
 }
 
 /* A free handle (its entry's flags 0), or MAPTRACK_NONE. maptrack_lock. */
-grant_handle_t maptrack_get(struct grant_table *gt)
+grant_handle_t maptrack_get(struct domain *ld)
 {
+    struct grant_table *gt = ld->grant_table;
     grant_handle_t h = gt->maptrack_free;
     struct grant_mapping *m;
 
@@ -291,6 +292,9 @@ grant_handle_t maptrack_get(struct grant_table *gt)
             m[i].next_free = i + 1 < MAPTRACK_PER_PAGE ? base + i + 1
                                                        : MAPTRACK_NONE;
         gt->maptrack[gt->maptrack_pages++] = m;
+        /* Heap accounting in tests: this page outlives what is mapped. */
+        printk(XENLOG_INFO "d%u: grant maptrack grows to %u page(s)\n",
+               ld->domain_id, gt->maptrack_pages);
         h = base;
     }
     m = maptrack_entry(gt, h);
@@ -331,6 +335,70 @@ void grant_table_release_mappings(struct domain *d)
         maptrack_put(gt, h);
     }
     spin_unlock(&gt->maptrack_lock);
+}
+
+/*
+ * A granter's death: mappings other domains still hold of its frames are
+ * taken from them (their PTEs cleared, TLBs flushed, references and pins
+ * dropped, their handles freed), since the frames are about to go back
+ * to the heap with the rest of the granter's memory. Xen instead keeps
+ * such frames, and the dead domain, until the mappers let go; here the
+ * mapper loses its access and a later unmap of the handle fails.
+ */
+struct mapper_list {
+    struct domain *d[64];
+    unsigned int n;
+};
+
+static void collect_mapper(struct domain *ld, void *arg)
+{
+    struct mapper_list *l = arg;
+
+    if ( ld->grant_table && l->n < ARRAY_SIZE(l->d) && get_domain(ld) )
+        l->d[l->n++] = ld;
+}
+
+static unsigned int revoke_maps_in(struct domain *ld, struct domain *rd)
+{
+    struct grant_table *gt = ld->grant_table;
+    unsigned int revoked = 0;
+    grant_handle_t h;
+
+    spin_lock(&gt->maptrack_lock);
+    for ( h = 0; h < gt->maptrack_pages * MAPTRACK_PER_PAGE; h++ )
+    {
+        struct grant_mapping *m = maptrack_entry(gt, h);
+
+        if ( !m->flags || m->granter != rd )
+            continue;
+        grant_mapping_undo(ld, m, GNTMAP_host_map | GNTMAP_device_map,
+                           true);
+        maptrack_put(gt, h);
+        revoked++;
+    }
+    spin_unlock(&gt->maptrack_lock);
+
+    return revoked;
+}
+
+unsigned int grant_table_revoke_foreign_maps(struct domain *rd)
+{
+    static struct mapper_list l; /* domain deaths are serialised */
+    unsigned int i, revoked = 0;
+
+    l.n = 0;
+    domain_for_each(collect_mapper, &l);
+    for ( i = 0; i < l.n; i++ )
+    {
+        if ( l.d[i] != rd )
+            revoked += revoke_maps_in(l.d[i], rd);
+        put_domain(l.d[i]);
+    }
+    if ( revoked )
+        printk(XENLOG_INFO "d%u: %u grant mapping(s) of its frames taken "
+               "back from other domains\n", rd->domain_id, revoked);
+
+    return revoked;
 }
 
 /*

@@ -83,7 +83,7 @@ void grant_unpin(struct domain *rd, grant_ref_t ref, bool readonly);
 /* Under the table's maptrack_lock. */
 struct grant_mapping *maptrack_entry(struct grant_table *gt,
                                      grant_handle_t handle);
-grant_handle_t maptrack_get(struct grant_table *gt);
+grant_handle_t maptrack_get(struct domain *ld);
 void maptrack_put(struct grant_table *gt, grant_handle_t handle);
 
 int grant_mapping_undo(struct domain *ld, struct grant_mapping *m,

@@ -206,7 +206,7 @@ static int16_t map_one(struct gnttab_map_grant_ref *op)
         return GNTST_bad_domain;
 
     spin_lock(&lgt->maptrack_lock);
-    h = maptrack_get(lgt);
+    h = maptrack_get(ld);
     if ( h == MAPTRACK_NONE )
     {
         rc = GNTST_no_space;

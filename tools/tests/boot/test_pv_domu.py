@@ -235,3 +235,33 @@ def test_pair_grants_events_and_census(workdir, kernels, fw):
     assert set(audit) == {0, 1}, b
     for domid, (pages, tables, pinned, mismatches) in audit.items():
         assert mismatches == 0 and tables >= 4 and pages > 1000, b
+
+
+def test_granter_dies_while_dom0_maps_its_page(workdir, kernels):
+    """The domU grants dom0 a page and shuts down while dom0 still maps
+    it. Its frames go back to the heap (exactly), so dom0's mapping is
+    taken back first: dom0's next read through it faults, its handle is
+    gone, and the page audit of dom0 still accounts for every count."""
+    iso = make_iso(workdir, "console=com1",
+                   modules=[(kernels("pvkernel"),
+                             "pair_die only=pair_granter loop"),
+                            (kernels("pvkernel"),
+                             "domU mem=32M -- pair_die only=pair_granter")])
+    b = boot(iso, smp=2, timeout=240, send=[
+        ("\npvtest: idle (loop)", CTRL_A * 3),
+        (TO_XEN, "a"),
+        ("(XEN) d0: page audit:", "R"),
+    ])
+    assert not b.timed_out, b
+    assert not b.has("FATAL TRAP"), b
+    assert b.has("\npvtest: ok pair_granter_dies_while_mapped\n"), b
+    assert b.has("(XEN) d1: 1 grant mapping(s) of its frames taken back "
+                 "from other domains"), b
+    # Every page of d1 back; the heap short only by the maptrack pages
+    # dom0 grew meanwhile (they stay dom0's).
+    before, after, pages, back = heap_sums(b, 1)
+    grown = len(re.findall(r"^\(XEN\) d0: grant maptrack grows to",
+                           b.output, re.M))
+    assert back == pages and grown >= 1 and after == before - grown, b
+    audit = AUDIT.findall(b.output)
+    assert len(audit) == 1 and audit[0][0] == "0" and audit[0][4] == "0", b

@@ -286,3 +286,78 @@ PVTEST(pair_grants_and_events)
     else
         pair_domu();
 }
+
+/*
+ * The `pair_die` option: the domU grants dom0 a page and, once dom0 has
+ * mapped it, shuts down without taking the grant back. Its frames go
+ * back to the heap, so dom0's mapping must go first: dom0's next read
+ * through it faults, and its handle is no longer valid.
+ */
+static void die_domu(void)
+{
+    unsigned long page = scratch_page();
+    struct rendezvous *rv = (struct rendezvous *)page;
+    evtchn_port_t mine = alloc_for_peer();
+
+    rv->domu_port = mine;
+    grant_to_peer(PAIR_REF, page, false);
+    rv->magic = RV_MAGIC;
+    if ( !wait_port(mine, 20000) )
+    {
+        fail("no event from dom0 on port %u within 20 s", mine);
+        check_abort();
+    }
+    printk("pvtest: info: dying with a grant mapped by d%u\n", peer_domid);
+    poweroff(SHUTDOWN_poweroff);
+}
+
+static void die_dom0(void)
+{
+    unsigned long rv_va = unmapped_va();
+    volatile struct rendezvous *rv = (struct rendezvous *)rv_va;
+    uint64_t end = system_time_ns(0) + 20000 * MS;
+    grant_handle_t h = ~0U;
+    bool faulted = false;
+    int16_t st;
+
+    while ( (st = map_peer(PAIR_REF, rv_va, &h)) != GNTST_okay &&
+            system_time_ns(0) < end )
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    if ( st != GNTST_okay )
+    {
+        fail("no rendezvous grant from d%u within 20 s", peer_domid);
+        check_abort();
+    }
+    EXPECT_EQ(rv->magic, RV_MAGIC);
+    send(bind_peer(rv->domu_port));
+
+    /* Until the domU is gone, the page reads as it was; then it faults. */
+    end = system_time_ns(0) + 20000 * MS;
+    while ( !faulted && system_time_ns(0) < end )
+    {
+        if ( !pv_setjmp(trap_catch()) )
+        {
+            (void)rv->magic;
+            trap_catch_end();
+            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+        }
+        else
+            faulted = true;
+    }
+    expect(faulted, "the dead domU's page was still mapped after 20 s");
+    if ( faulted )
+        EXPECT_EQ(caught.vector, 14);
+    expect(unmap_peer(rv_va, h) != GNTST_okay,
+           "unmap of a mapping taken back succeeded");
+    EXPECT_EQ(read_pte(rv_va, 1) & _PAGE_PRESENT, 0);
+}
+
+PVTEST(pair_granter_dies_while_mapped)
+{
+    if ( !option_set("pair_die") )
+        check_skip("needs the pair_die option and a peer domain");
+    if ( is_dom0() )
+        die_dom0();
+    else
+        die_domu();
+}

@@ -102,6 +102,12 @@ int grant_host_unmap(struct domain *d, const struct grant_pte_slot *slot,
                      unsigned long va, mfn_t frame, bool readonly);
 
 /*
+ * At rd's death, before its frames go back to the heap: the mappings
+ * other domains hold of its grants are taken from them. Returns how many.
+ */
+unsigned int grant_table_revoke_foreign_maps(struct domain *rd);
+
+/*
  * For the page audit (pv/domain-audit.c): the references grant tables
  * hold on d's frames. grant_audit_active(): one general reference per
  * grant of d in use; grant_audit_device_maps(): the device mappings
