@@ -9,6 +9,7 @@
 #include <asm/acpi.h>
 #include <asm/mm-audit.h>
 #include <asm/pv.h>
+#include <xen/event.h>
 #include <xen/init.h>
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
@@ -193,5 +194,6 @@ void __init keyhandler_init(void)
     register_keyhandler('a', audit_domains,
                         "audit every domain's page reference counts");
     register_keyhandler('0', dump_dom0_registers, "dump dom0's registers");
+    event_dump_init();
     register_keyhandler('R', reboot_machine, "reboot the machine");
 }

@@ -64,4 +64,7 @@ void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port);
 /* EVTCHNOP_unmask: delivers the port to v if it was pending. */
 void evtchn_2l_unmask(struct vcpu *v, evtchn_port_t port);
 
+/* Registers the event-channel dump key, 'e' (xen/common/event_dump.c). */
+void event_dump_init(void);
+
 #endif /* XEN_EVENT_H */
