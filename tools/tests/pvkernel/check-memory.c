@@ -231,7 +231,12 @@ PVTEST(memory_op_queries)
     expect(top > 0 && (unsigned long)top <= mm.max_mfn + 1,
            "maximum_ram_page %ld, max_mfn %#lx", top, mm.max_mfn);
     cur = HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
-    EXPECT_EQ(cur, start_info->nr_pages);
+    /* A fuzz run may leave the domain with frames it did not give back. */
+    if ( fuzz_ran() )
+        expect(cur >= (long)start_info->nr_pages,
+               "current_reservation %ld", cur);
+    else
+        EXPECT_EQ(cur, start_info->nr_pages);
     max = HYPERVISOR_memory_op(XENMEM_maximum_reservation, &self);
     expect(max >= cur, "maximum_reservation %ld < current %ld", max, cur);
 }

@@ -52,8 +52,9 @@
  *    shutdown_code, watchdog  poweroff into a crash
  *  sched_op block in a        blocks with no timer armed; at top level
  *    multicall                a timer is armed on the fuzzer's own port
- *  sched_op poll with no      waits forever: the timeout is always set
- *    timeout
+ *  sched_op poll with no      waits forever: the timeout is always set;
+ *    timeout, or in a         in a multicall an earlier entry may remap
+ *    multicall                its arguments' page, timeout included
  *  sched_op_compat (6)        only yield (it takes shutdown in a register)
  *  vcpu_op initialise, up,    on an existing vCPU: runs junk on it, or
  *    down, send_nmi,          stops vCPU 0, or maps a frame for good;
@@ -720,7 +721,7 @@ static void gen_update_va_mapping(struct fuzz_call *c, bool in_mc)
     c->arg[3] = domid();        /* the _otherdomain variant's */
 }
 
-/* A multicall entry's result: its own generator, never iret or block. */
+/* A multicall entry: its own generator, never iret, block or poll. */
 static void gen_one(struct fuzz_call *c, bool in_mc);
 
 static void gen_multicall(struct fuzz_call *c, bool in_mc)
@@ -887,7 +888,14 @@ static void gen_sched_op(struct fuzz_call *c, bool in_mc)
     unsigned long cmd = cmds[below(sizeof(cmds) / sizeof(cmds[0]))];
     unsigned long p = 0;
 
-    if ( cmd == SCHEDOP_block && in_mc )
+    /*
+     * Neither blocks inside a multicall: the fuzzer arms no wake-up for
+     * an entry, and an earlier entry may have remapped the page a poll's
+     * arguments are in, so that the hypervisor reads another frame's
+     * bytes as the timeout (0: wait forever; found at seed 1, call
+     * 536099, a set_gdt and update_va_mapping of the page before it).
+     */
+    if ( (cmd == SCHEDOP_block || cmd == SCHEDOP_poll) && in_mc )
         cmd = SCHEDOP_yield;
     if ( cmd == SCHEDOP_poll )
     {
@@ -1177,20 +1185,34 @@ static void arm_block_timer(void)
     HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st);
 }
 
-/* Undo a successful increase/populate: the new frames go back. */
+static unsigned long increases_kept;
+
+/*
+ * Undo a successful increase/populate: the new frames go back. A command
+ * with a continuation's start (cmd >> 6) filled extents start..rc-1 and
+ * returned rc: those are given back from the same start.
+ */
 static void undo_reservation(unsigned long cmd, unsigned long arg, long rc)
 {
     const struct xen_memory_reservation *r = (const void *)arg;
+    unsigned long op = cmd & 0x3f, start = cmd >> 6;
     struct xen_memory_reservation back;
 
-    if ( (cmd != XENMEM_increase_reservation &&
-          cmd != XENMEM_populate_physmap) || rc <= 0 ||
+    if ( (op != XENMEM_increase_reservation &&
+          op != XENMEM_populate_physmap) || rc <= (long)start ||
          arg < area || arg >= area_end() )
         return;
     back = *r;
     back.nr_extents = rc;
-    if ( HYPERVISOR_memory_op(XENMEM_decrease_reservation, &back) != rc )
-        fuzz_fail("cannot give back the frames an increase gave");
+    /*
+     * A garbage multicall entry (an array running past what was filled)
+     * may have had its list overwritten by a later one: then some frames
+     * stay ours. Counted, not a failure: the domain's death returns them
+     * (test_pv_fuzz.py checks that, exactly, for a fuzzed domU).
+     */
+    if ( HYPERVISOR_memory_op(XENMEM_decrease_reservation | (start << 6),
+                              &back) != rc )
+        increases_kept++;
 }
 
 static void restore_m2p(uint32_t which)
@@ -1602,4 +1624,12 @@ void fuzz_report(void)
         printk("pvtest: FAIL fuzz: kernel text changed during the checks\n");
     printk("pvtest: fuzz: %lu calls, %lu returned 0, %lu errors\n",
            calls_done, calls_zero, calls_error);
+    if ( increases_kept )
+        printk("pvtest: fuzz: %lu reservation increase(s) not given back\n",
+               increases_kept);
+}
+
+bool fuzz_ran(void)
+{
+    return fuzz_asked;
 }

@@ -328,6 +328,8 @@ bool vcpu1_wait(unsigned int ms);
  */
 void fuzz_run(unsigned long n, uint64_t seed, unsigned long log_from);
 void fuzz_report(void);
+/* Whether the fuzzer ran before the checks (some counts then moved). */
+bool fuzz_ran(void);
 
 /* ---- memory (mm.c) */
 
