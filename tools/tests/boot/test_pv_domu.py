@@ -279,7 +279,9 @@ def test_pair_with_full_directmap(workdir, kernels, full_directmap):
     page of the domU back at its destruction."""
     iso = make_iso(workdir, "console=com1 dom0_max_vcpus=2",
                    xen_gz=full_directmap,
-                   modules=[(kernels("pvkernel"), "pair loop"),
+                   # dom0 only pairs, then idles: its own allocations
+                   # would race the domU's checks of freed frames' M2P.
+                   modules=[(kernels("pvkernel"), "pair only=pair loop"),
                             (kernels("pvkernel"),
                              "domU mem=32M vcpus=2 -- pair")])
     b = boot(iso, smp=2, timeout=300, send=[
@@ -289,8 +291,7 @@ def test_pair_with_full_directmap(workdir, kernels, full_directmap):
     assert not b.timed_out, b
     assert not b.has("FATAL TRAP"), b
     assert not b.has("no direct map)"), b
-    m = DOM0_SUMMARY.search(b.output)
-    assert m and int(m.group(2)) == 0 and int(m.group(1)) >= 60, b
+    assert b.has("\npvtest: 1 passed, 0 failed"), b
     passed, failed = domu_summary(b, 1)
     assert failed == 0 and passed >= 60, b
     assert b.has("\npvtest: ok pair_grants_and_events\n"), b

@@ -402,12 +402,16 @@ static struct race {
     unsigned int rw_while_pinned;
 } race;
 
-/* Pin, map writable elsewhere, unpin: whatever the other vCPU does. */
-static void race_round(unsigned int me)
+/*
+ * Pin, map writable elsewhere, unpin, whatever the other vCPU does; every
+ * other round maps first, so that writable maps happen even when the two
+ * vCPUs do not overlap (one CPU for both, or a slow machine).
+ */
+static void race_round(unsigned int me, unsigned int round)
 {
     unsigned long mfn = va_to_mfn(race.frame_va);
 
-    if ( mmuext(MMUEXT_PIN_L1_TABLE, mfn) == 0 )
+    if ( (round & 1) && mmuext(MMUEXT_PIN_L1_TABLE, mfn) == 0 )
         race.pins[me]++;
     if ( HYPERVISOR_update_va_mapping(race.alias_va + me * PAGE_SIZE,
                                       (mfn << PAGE_SHIFT) | PTE_RW,
@@ -432,7 +436,7 @@ static void race_vcpu1(void)
     while ( !race.go )
         ;
     for ( unsigned int i = 0; i < RACE_ROUNDS && !race.stop; i++ )
-        race_round(1);
+        race_round(1, i);
 }
 
 PVTEST(mmu_race_pin_unpin_map_two_vcpus)
@@ -455,7 +459,7 @@ PVTEST(mmu_race_pin_unpin_map_two_vcpus)
     }
     race.go = 1;
     for ( unsigned int i = 0; i < RACE_ROUNDS; i++ )
-        race_round(0);
+        race_round(0, i);
     if ( !vcpu1_wait(20000) )
     {
         race.stop = 1;

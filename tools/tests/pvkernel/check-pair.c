@@ -236,7 +236,8 @@ static void pair_dom0(void)
 {
     unsigned long rv_va = unmapped_va(), mine_page = scratch_page();
     struct rendezvous *rv = (struct rendezvous *)rv_va;
-    uint64_t end = system_time_ns(0) + 20000 * MS;
+    /* The domU may run its other checks first: give it a minute. */
+    uint64_t end = system_time_ns(0) + 60000 * MS;
     evtchn_port_t mine, bound;
     grant_handle_t h = ~0U;
     int16_t st;
@@ -247,7 +248,7 @@ static void pair_dom0(void)
         HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
     if ( st != GNTST_okay )
     {
-        fail("no rendezvous grant from d%u within 20 s (status %d)",
+        fail("no rendezvous grant from d%u within 60 s (status %d)",
              peer_domid, st);
         check_abort();
     }

@@ -34,10 +34,19 @@ PVTEST(time_record_refreshed_while_running)
 
 #define HANDOFFS 2000
 
+/*
+ * Without XEN_PVCLOCK_TSC_STABLE (TCG offers no invariant TSC) the ABI
+ * promises each vCPU's clock only to itself: guests (Linux's pvclock)
+ * clamp to the last value read anywhere. Two vCPUs' clocks must still
+ * agree closely: a step back of more than this is an error.
+ */
+#define UNSTABLE_SLACK_NS 5000
+
 static struct {
     volatile unsigned int turn;          /* even: vCPU 0's, odd: vCPU 1's */
     volatile uint64_t last;              /* time the other side last read */
     volatile unsigned int backwards[2];
+    volatile uint64_t worst;             /* the largest step back, in ns */
 } mono;
 
 static void mono_step(unsigned int me)
@@ -45,7 +54,11 @@ static void mono_step(unsigned int me)
     uint64_t now = system_time_ns(me);
 
     if ( now < mono.last )
+    {
         mono.backwards[me]++;
+        if ( mono.last - now > mono.worst )
+            mono.worst = mono.last - now;
+    }
     mono.last = now;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     mono.turn++;
@@ -83,5 +96,15 @@ PVTEST(time_monotonic_across_vcpus)
         mono_step(0);
     }
     expect(vcpu1_wait(5000), "vCPU 1 did not finish");
-    EXPECT_EQ(mono.backwards[0] + mono.backwards[1], 0);
+    printk("pvtest: info: %u of %u hand-offs saw time go back (at most %lu "
+           "ns)%s\n", mono.backwards[0] + mono.backwards[1], 2 * HANDOFFS,
+           (unsigned long)mono.worst,
+           vcpu_info_of[0]->time.flags & XEN_PVCLOCK_TSC_STABLE_BIT
+           ? ", TSC stable" : "");
+    if ( vcpu_info_of[0]->time.flags & XEN_PVCLOCK_TSC_STABLE_BIT )
+        EXPECT_EQ(mono.backwards[0] + mono.backwards[1], 0);
+    else
+        expect(mono.worst <= UNSTABLE_SLACK_NS,
+               "time went back %lu ns between vCPUs",
+               (unsigned long)mono.worst);
 }
