@@ -83,18 +83,6 @@ static bool on_hypercall_page(unsigned long rip)
            rip < (unsigned long)hypercall_page + PAGE_SIZE;
 }
 
-/* A pending IPI event to ourselves; returns the port (to close). */
-static evtchn_port_t pend_self_event(void)
-{
-    struct evtchn_bind_ipi b = { .vcpu = 0 };
-    struct evtchn_send s;
-
-    EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &b));
-    s.port = b.port;
-    EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_send, &s));
-    return b.port;
-}
-
 static void close_port(evtchn_port_t port)
 {
     struct evtchn_close c = { .port = port };

@@ -405,17 +405,6 @@ static void note_upcall(const struct trap_frame *f)
     }
 }
 
-static evtchn_port_t pend_self_event(void)
-{
-    struct evtchn_bind_ipi b = { .vcpu = 0 };
-    struct evtchn_send s;
-
-    EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &b));
-    s.port = b.port;
-    EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_send, &s));
-    return b.port;
-}
-
 /* op over the first LONG_BATCH slots of list with an event pending. */
 static long preempted_batch(unsigned int op)
 {

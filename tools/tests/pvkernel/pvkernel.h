@@ -306,6 +306,12 @@ void install_trap_table(void);
 extern trap_info_t trap_table[];
 
 unsigned int nr_upcalls(void);
+/*
+ * An IPI port bound to vCPU 0 and sent on, so that an event is pending
+ * (it upcalls once vCPU 0 unmasks); returns the port, for the caller to
+ * close.
+ */
+evtchn_port_t pend_self_event(void);
 
 /* ---- vCPU 1 (check-vcpu.c) */
 

@@ -61,6 +61,17 @@ void trap_resume(unsigned int skip)
     catch_skip = skip;
 }
 
+evtchn_port_t pend_self_event(void)
+{
+    struct evtchn_bind_ipi b = { .vcpu = 0 };
+    struct evtchn_send s;
+
+    EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &b));
+    s.port = b.port;
+    EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_send, &s));
+    return b.port;
+}
+
 unsigned int nr_upcalls(void)
 {
     return upcalls;
