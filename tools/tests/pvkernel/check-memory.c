@@ -212,6 +212,15 @@ PVTEST(bad_guest_pointers_efault)
         rc = HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, bad[i]);
         expect(rc == -EFAULT, "vcpu_op(%#lx) rc %ld", bad[i], rc);
     }
+    /*
+     * Buffers that start in the guest's part and run on into the
+     * non-canonical hole, or start in the hypervisor's range and end in
+     * the guest's: no byte may be copied from either.
+     */
+    EXPECT_ERR(HYPERVISOR_memory_op(XENMEM_machphys_mapping,
+                                    0x00007ffffffffff8UL), EFAULT);
+    EXPECT_ERR(HYPERVISOR_memory_op(XENMEM_machphys_mapping,
+                                    HYPERVISOR_VIRT_END - 8), EFAULT);
     /* Read-only for the guest: the start_info page's own L4 alias. */
     EXPECT_ERR(HYPERVISOR_memory_op(XENMEM_machphys_mapping,
                                     start_info->pt_base), EFAULT);

@@ -1,8 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Copies to and from a PV guest's virtual addresses (asm/guest_access.h
- * has the contract): a walk of the vCPU's active page tables, one
- * mapcache slot per level, then one for the page itself.
+ * has the contract).
+ *
+ * Two ways to one result. The fast one uses the guest's address as it
+ * is: during a hypercall the vCPU's own tables are loaded, so the CPU's
+ * walk is the one the guest would get, and a fault ends at a fixup.
+ * The slow one walks the vCPU's active tables in software, one mapcache
+ * slot per level, then one for the page. A fault on the fast path hands
+ * the rest of the copy to the slow path, which alone decides: a fault
+ * may only mean a stale TLB entry (an entry made writable without a
+ * flush), which the walk does not see. So every outcome is the walk's,
+ * and the common case costs no mapping at all, with or without a
+ * direct map.
  *
  * Known gap, for the page-reference work: the frame is not referenced
  * while it is copied, so another vCPU of the same guest could unmap and
@@ -13,6 +23,7 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/string.h>
+#include <asm/extable.h>
 #include <asm/guest_access.h>
 #include <asm/page.h>
 #include <asm/pv.h>
@@ -101,23 +112,103 @@ static void piece_clear(void *p, size_t n, void *arg)
     memset(p, 0, n);
 }
 
+/*
+ * Whether [va, va + len) lies wholly in the guest's part of one half of
+ * the address space: then no byte of it can be the hypervisor's.
+ */
+static bool guest_range_ok(unsigned long va, unsigned long len)
+{
+    unsigned long last = va + len - 1;
+
+    if ( !len )
+        return true;
+    if ( last < va )
+        return false;
+    if ( last < (1UL << 47) )
+        return true;
+
+    return va >= HYPERVISOR_VIRT_END;
+}
+
+/* Whether the CPU runs on the tables the slow path would walk. */
+static bool guest_tables_loaded(void)
+{
+    mfn_t root = pv_active_root(current);
+
+    return !mfn_eq(root, INVALID_MFN) &&
+           (read_cr3() & PTE_ADDR_MASK) == mfn_to_maddr(root);
+}
+
+/* Bytes not copied: what rep movsb had left when it faulted. */
+static unsigned long copy_guarded(void *to, const void *from,
+                                  unsigned long n)
+{
+    asm volatile ( "1: rep movsb\n"
+                   "2:\n"
+                   _ASM_EXTABLE(1b, 2b)
+                   : "+c" (n), "+D" (to), "+S" (from)
+                   :
+                   : "memory" );
+
+    return n;
+}
+
+static unsigned long clear_guarded(void *to, unsigned long n)
+{
+    asm volatile ( "1: rep stosb\n"
+                   "2:\n"
+                   _ASM_EXTABLE(1b, 2b)
+                   : "+c" (n), "+D" (to)
+                   : "a" (0)
+                   : "memory" );
+
+    return n;
+}
+
 unsigned long copy_from_guest_va(void *dst, unsigned long src,
                                  unsigned long len)
 {
-    char *d = dst;
+    unsigned long left = len;
+    char *d;
 
-    return for_each_guest_piece(src, len, false, piece_from, &d);
+    if ( !guest_range_ok(src, len) )
+        return len;
+    if ( guest_tables_loaded() )
+        left = copy_guarded(dst, (const void *)src, len);
+    d = (char *)dst + (len - left);
+
+    return left ? for_each_guest_piece(src + (len - left), left, false,
+                                       piece_from, &d)
+                : 0;
 }
 
 unsigned long copy_to_guest_va(unsigned long dst, const void *src,
                                unsigned long len)
 {
-    const char *s = src;
+    unsigned long left = len;
+    const char *s;
 
-    return for_each_guest_piece(dst, len, true, piece_to, &s);
+    if ( !guest_range_ok(dst, len) )
+        return len;
+    if ( guest_tables_loaded() )
+        left = copy_guarded((void *)dst, src, len);
+    s = (const char *)src + (len - left);
+
+    return left ? for_each_guest_piece(dst + (len - left), left, true,
+                                       piece_to, &s)
+                : 0;
 }
 
 unsigned long clear_guest_va(unsigned long dst, unsigned long len)
 {
-    return for_each_guest_piece(dst, len, true, piece_clear, NULL);
+    unsigned long left = len;
+
+    if ( !guest_range_ok(dst, len) )
+        return len;
+    if ( guest_tables_loaded() )
+        left = clear_guarded((void *)dst, len);
+
+    return left ? for_each_guest_piece(dst + (len - left), left, true,
+                                       piece_clear, NULL)
+                : 0;
 }

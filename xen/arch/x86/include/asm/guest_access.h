@@ -7,13 +7,14 @@
  * (xen/arch/x86/pv/guest-access.c).
  *
  * The only way hypervisor code touches guest memory through a guest
- * pointer. Each page is found by walking the current vCPU's active page
- * tables (kernel or user, as it runs now) through map_domain_page(),
- * with the guest's own permissions (present, user, and writable for a
- * write, at every level), and copied through a mapcache slot: no
- * direct map, no linear page-table slot, and no access that can fault
- * in the hypervisor. Null, non-canonical, hypervisor-range, unmapped
- * or (for a write) read-only addresses end the copy.
+ * pointer, with the guest's own permissions (present, user, and
+ * writable for a write, at every level) in the vCPU's active tables
+ * (kernel or user, as it runs now). Null, non-canonical,
+ * hypervisor-range, unmapped or (for a write) read-only addresses end
+ * the copy. The access goes straight through the guest's loaded tables
+ * with an exception fixup; on a fault, or when those tables are not
+ * loaded, a software walk through map_domain_page() decides. Neither
+ * leaves a guest frame mapped in the hypervisor.
  *
  * Each returns the number of bytes NOT copied: 0 is success. Callers
  * turn non-zero into -EFAULT. Any context with a current PV vCPU;
