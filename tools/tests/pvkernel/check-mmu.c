@@ -118,6 +118,108 @@ PVTEST(mmu_batch_10000_preempted)
     EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(l1)));
 }
 
+/*
+ * A new L4 -> L3 -> L2 -> TREE_L1S x L1 tree, every L1 full of
+ * read-only mappings of data; all of its pages made read-only. With
+ * bad_last, the last L1's last entry maps the L2 writable instead,
+ * which makes the tree invalid; without link_l2 the L3 is left empty.
+ */
+#define TREE_L1S 8
+#define TREE_PAGES (3 + TREE_L1S)
+
+static void build_tree(unsigned long *pages, unsigned long data,
+                       bool bad_last, bool link_l2)
+{
+    uint64_t *l4 = (uint64_t *)pages[0], *l3 = (uint64_t *)pages[1];
+    uint64_t *l2 = (uint64_t *)pages[2];
+
+    for ( unsigned int i = 0; i < TREE_PAGES; i++ )
+        EXPECT_OK(remap_rw(pages[i]));
+    for ( unsigned int i = 0; i < TREE_L1S; i++ )
+    {
+        uint64_t *l1 = (uint64_t *)pages[3 + i];
+
+        for ( unsigned int j = 0; j < 512; j++ )
+            l1[j] = (va_to_mfn(data) << PAGE_SHIFT) | PTE_RO;
+        l2[i] = (va_to_mfn(pages[3 + i]) << PAGE_SHIFT) | PTE_RW;
+    }
+    if ( bad_last )
+        ((uint64_t *)pages[2 + TREE_L1S])[511] =
+            (va_to_mfn(pages[2]) << PAGE_SHIFT) | PTE_RW;
+    l3[0] = link_l2 ? (va_to_mfn(pages[2]) << PAGE_SHIFT) | PTE_RW : 0;
+    l4[0] = (va_to_mfn(pages[1]) << PAGE_SHIFT) | PTE_RW;
+    for ( unsigned int i = 0; i < TREE_PAGES; i++ )
+        EXPECT_OK(remap_ro(pages[i]));
+}
+
+/* Every page of the tree can be mapped writable: no type is left held. */
+static void expect_tree_free(const unsigned long *pages, const char *when)
+{
+    for ( unsigned int i = 0; i < TREE_PAGES; i++ )
+    {
+        long rc = remap_rw(pages[i]);
+
+        expect(rc == 0, "%s: tree page %u still typed (rc %ld)", when, i, rc);
+    }
+}
+
+/*
+ * A whole new tree is validated a sub-table at a time: an event made
+ * pending before the pin preempts it, on the hypercall page, and the
+ * pin completes on re-entry. Unpinned, no sub-table keeps a reference.
+ * An invalid tree is refused whole and leaves nothing held either. A
+ * sub-tree that one mmu_update brings in is preempted the same way.
+ */
+PVTEST(mmu_pin_new_tree_preempted)
+{
+    unsigned long pages[TREE_PAGES], data = scratch_page();
+    evtchn_port_t port;
+    long rc;
+
+    for ( unsigned int i = 0; i < TREE_PAGES; i++ )
+        pages[i] = scratch_page();
+    build_tree(pages, data, false, true);
+    upcall_rip = 0;
+    watched_done = NULL;
+    event_hook = note_upcall;
+    port = pend_self_event();
+    vcpu_info_of[0]->evtchn_upcall_mask = 0;   /* the upcall may come */
+    rc = mmuext(MMUEXT_PIN_L4_TABLE, va_to_mfn(pages[0]));
+    vcpu_info_of[0]->evtchn_upcall_mask = 1;
+    EXPECT_OK(rc);
+    /* Preempted: back on the SYSCALL itself, not on the ret after it. */
+    expect(on_hypercall_page(upcall_rip) &&
+           *(const uint16_t *)upcall_rip == 0x050f,
+           "no upcall inside the pin (upcall at %#lx)", upcall_rip);
+    close_port(port);
+    /* Pinned, the tree's tables cannot be mapped writable. */
+    EXPECT_ERR(remap_rw(pages[3 + TREE_L1S - 1]), EBUSY);
+    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(pages[0])));
+    expect_tree_free(pages, "after unpin");
+
+    build_tree(pages, data, true, true);
+    EXPECT_ERR(mmuext(MMUEXT_PIN_L4_TABLE, va_to_mfn(pages[0])), EINVAL);
+    expect_tree_free(pages, "after a refused pin");
+
+    /* The same sub-tree brought in by one mmu_update of an L3 entry. */
+    build_tree(pages, data, false, false);
+    EXPECT_OK(mmuext(MMUEXT_PIN_L4_TABLE, va_to_mfn(pages[0])));
+    upcall_rip = 0;
+    port = pend_self_event();
+    vcpu_info_of[0]->evtchn_upcall_mask = 0;
+    rc = set_pte(va_to_mfn(pages[1]) << PAGE_SHIFT,
+                 (va_to_mfn(pages[2]) << PAGE_SHIFT) | PTE_RW);
+    vcpu_info_of[0]->evtchn_upcall_mask = 1;
+    EXPECT_OK(rc);
+    expect(on_hypercall_page(upcall_rip) &&
+           *(const uint16_t *)upcall_rip == 0x050f,
+           "no upcall inside the update (upcall at %#lx)", upcall_rip);
+    close_port(port);
+    EXPECT_OK(set_pte(va_to_mfn(pages[1]) << PAGE_SHIFT, 0));
+    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(pages[0])));
+    expect_tree_free(pages, "after the L3 entry went");
+}
+
 PVTEST(mmu_done_count_at_failure)
 {
     unsigned long l1 = pinned_l1(), data = scratch_page();

@@ -22,5 +22,7 @@
 #define ERANGE 34
 #define ENOSYS 38
 #define ETIME  62
+/* Internal only, never returned to a guest: "continue this later". */
+#define ERESTART 85
 
 #endif /* XEN_ERRNO_H */

@@ -181,7 +181,10 @@ static int audit_paused(struct expected *x)
     if ( !x->general || !x->type )
         return -ENOMEM;
 
-    /* Holders: the owner and its pins, every live table, the vCPUs. */
+    /*
+     * Holders: the owner, its pins and prevalidation marks, every live
+     * table, the vCPUs.
+     */
     spin_lock(&d->page_alloc_lock);
     page_list_for_each ( pg, &d->page_list )
     {
@@ -194,6 +197,12 @@ static int audit_paused(struct expected *x)
             x->general[s]++;
             x->type[s]++;
             x->res->pinned++;
+        }
+        /* A preempted tree validation's hold: like a pin, both counts. */
+        if ( pg->type_info & PGT_prevalidated )
+        {
+            x->general[s]++;
+            x->type[s]++;
         }
     }
     spin_unlock(&d->page_alloc_lock);

@@ -143,6 +143,41 @@ static int report_done(unsigned long pdone, unsigned int done, int rc)
  * mmu_update
  */
 
+/*
+ * An entry of a level-`level` table the caller holds. A new L2-L4 entry
+ * may bring a whole new tree with it: that is validated a sub-table at
+ * a time first, and -ERESTART says to continue later.
+ */
+static int update_table_entry(const struct batch_owners *o,
+                              struct page_info *pg, unsigned int level,
+                              unsigned int idx, unsigned long val,
+                              bool preserve_ad)
+{
+    struct page_info *child = NULL;
+    int pre = 0, rc;
+
+    if ( level >= 3 && (val & _PAGE_PRESENT) &&
+         (child = guest_frame((val & PTE_ADDR_MASK) >> PAGE_SHIFT)) &&
+         get_page(child, o->pt) )
+    {
+        pre = pv_prevalidate_tree(child, level - 1);
+        if ( pre < 0 )
+        {
+            put_page(child);
+            return pre;
+        }
+    }
+    else
+        child = NULL;
+    rc = mod_table_entry(pg, level, idx, val, preserve_ad, o->pg);
+    if ( pre )
+        pv_release_prevalidated(child, level - 1);
+    if ( child )
+        put_page(child);
+
+    return rc;
+}
+
 static int update_one_pte(const struct batch_owners *o, unsigned long ptr,
                           unsigned long val, bool preserve_ad)
 {
@@ -156,8 +191,8 @@ static int update_one_pte(const struct batch_owners *o, unsigned long ptr,
     level = get_table_type_ref(pg);
     if ( level )
     {
-        rc = mod_table_entry(pg, level, (ptr & ~PAGE_MASK) >> 3, val,
-                             preserve_ad, o->pg);
+        rc = update_table_entry(o, pg, level, (ptr & ~PAGE_MASK) >> 3, val,
+                                preserve_ad);
         put_page_type(pg);
     }
     else if ( !get_page_type(pg, PGT_writable_page) )
@@ -252,6 +287,11 @@ long do_mmu_update(unsigned long ureqs, unsigned long count,
             rc = -ENOSYS;
             break;
         }
+        if ( rc == -ERESTART )
+            /* This request again, with what it validated so far kept. */
+            rc = hypercall_create_continuation(
+                __HYPERVISOR_mmu_update, ureqs + i * sizeof(*r),
+                (n - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom);
         if ( rc )
             break;
     }
@@ -317,12 +357,44 @@ static int flush_vcpus(struct domain *d, unsigned long vcpumask,
  * mmuext_op
  */
 
+/*
+ * get_page_and_type() of a table, in pieces a continuation can split: a
+ * whole new tree under it is validated a sub-table at a time first.
+ * -ERESTART: call again later.
+ */
+static int get_table_preemptible(struct page_info *pg, struct domain *d,
+                                 unsigned long type)
+{
+    unsigned int level = type >> PGT_type_shift;
+    int pre, rc;
+
+    if ( !get_page(pg, d) )
+        return -EINVAL;
+    pre = pv_prevalidate_tree(pg, level);
+    if ( pre < 0 )
+    {
+        put_page(pg);
+        return pre;
+    }
+    rc = get_page_type(pg, type) ? -EINVAL : 0;
+    if ( pre )
+        pv_release_prevalidated(pg, level);
+    if ( rc )
+        put_page(pg);
+
+    return rc;
+}
+
 static int pin_table(struct domain *d, unsigned long mfn, unsigned long type)
 {
     struct page_info *pg = guest_frame(mfn);
+    int rc;
 
-    if ( !pg || !get_page_and_type(pg, d, type) )
+    if ( !pg )
         return -EINVAL;
+    rc = get_table_preemptible(pg, d, type);
+    if ( rc )
+        return rc;
     if ( test_and_set_bit(PGT_pinned_bit, &pg->type_info) )
     {
         put_page_and_type(pg);
@@ -358,9 +430,14 @@ static int new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
 
     if ( mfn || !user )
     {
+        int rc;
+
         pg = guest_frame(mfn);
-        if ( !pg || !get_page_and_type(pg, v->domain, PGT_l4_page_table) )
+        if ( !pg )
             return -EINVAL;
+        rc = get_table_preemptible(pg, v->domain, PGT_l4_page_table);
+        if ( rc )
+            return rc;
     }
     *slot = pg ? page_to_mfn(pg) : INVALID_MFN;
     if ( !user == !!(v->arch.flags & TF_kernel_mode) )
@@ -492,6 +569,11 @@ long do_mmuext_op(unsigned long uops, unsigned long count,
             break;
         }
         rc = one_mmuext(current, o.pg, &op);
+        if ( rc == -ERESTART )
+            /* This entry again, with what it validated so far kept. */
+            rc = hypercall_create_continuation(
+                __HYPERVISOR_mmuext_op, uops + i * sizeof(op),
+                (n - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom);
         if ( rc )
             break;
     }

@@ -31,8 +31,9 @@
  * goes, and the promotion flushes exactly the CPUs that have not
  * flushed since.
  *
- * Validation is not preemptible yet (long trees take as long as they
- * take); continuations are the next milestone's.
+ * Validation of a whole new tree is split into preemptible pieces by
+ * pv/prevalidate.c before the top table's get_page_type(); devalidation
+ * of a big tree still runs in one go.
  */
 #include <xen/domain_page.h>
 #include <xen/errno.h>

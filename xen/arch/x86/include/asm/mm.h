@@ -88,7 +88,9 @@ BUILD_BUG_ON(sizeof(struct page_info) != 32);
  *  59    PGT_pinned     the owner pinned it (holds one type reference)
  *  58    PGT_partial    validation was preempted part way
  *  57    PGT_locked     serialises updates of a page-table page
- *  56-52 reserved, 0
+ *  56    PGT_prevalidated  one general and one type reference held for
+ *        a preempted validation of a tree above it (pv/prevalidate.c)
+ *  55-52 reserved, 0
  *  51-0  type count: pins, references from higher-level tables, and
  *        for PGT_writable_page each writable mapping
  *
@@ -110,6 +112,8 @@ BUILD_BUG_ON(sizeof(struct page_info) != 32);
 #define PGT_pinned       (1UL << 59)
 #define PGT_partial      (1UL << 58)
 #define PGT_locked       (1UL << 57)
+#define PGT_prevalidated_bit 56
+#define PGT_prevalidated (1UL << PGT_prevalidated_bit)
 #define PGT_count_width  52
 #define PGT_count_mask   ((1UL << PGT_count_width) - 1)
 

@@ -58,4 +58,25 @@ int mod_table_entry(struct page_info *table, unsigned int level,
 int mod_table_entry_cmpxchg(struct page_info *table, unsigned int level,
                             unsigned int idx, pgentry_t old, pgentry_t new);
 
+/*
+ * For a caller that may be preempted (a hypercall that can continue),
+ * before get_page_type() of pg as a level-`level` table: validates the
+ * tables under pg that are not in use yet, bottom-up, each held by a
+ * mark (PGT_prevalidated) until pv_release_prevalidated(). 0 if pg is
+ * in use already (nothing to do); 1 when the rest is done:
+ * get_page_type() then only counts references below pg, and the caller
+ * must call pv_release_prevalidated() after it; -ERESTART after some
+ * progress, when the caller should continue later and call this again.
+ * Tables that fail validation are left for get_page_type() to report.
+ * The caller holds a general reference on pg.
+ */
+int pv_prevalidate_tree(struct page_info *pg, unsigned int level);
+
+/*
+ * After get_page_type() of pg (whether it succeeded or not): takes the
+ * marks off the tables under pg, dropping their references, parents
+ * after children.
+ */
+void pv_release_prevalidated(struct page_info *pg, unsigned int level);
+
 #endif /* ASM_X86_PV_MM_H */
