@@ -80,18 +80,20 @@ static int prevalidate(struct domain *d, struct page_info *pg,
 
     for ( i = 0; i < PAGETABLE_ENTRIES && !rc; i++ )
     {
+        pgentry_t e = read_atomic(&t[i]);
         struct page_info *c;
 
-        if ( hypervisor_slot(level, i) )
+        /* Most entries are empty: the cheapest test first. */
+        if ( !(e & _PAGE_PRESENT) || hypervisor_slot(level, i) )
             continue;
-        c = entry_frame(read_atomic(&t[i]));
-        if ( !c || !get_page(c, d) )
+        c = entry_frame(e);
+        /*
+         * Tables in use (the common case) are skipped without a
+         * reference: one that stops being in use just after is
+         * validated by get_page_type() later, only not preemptibly.
+         */
+        if ( !c || in_use_as(c, type) || !get_page(c, d) )
             continue;
-        if ( in_use_as(c, type) )
-        {
-            put_page(c);
-            continue;
-        }
         if ( level > 2 )
             rc = prevalidate(d, c, level - 1, done);
         /* A table that fails here fails again, and is reported, later. */
@@ -103,7 +105,10 @@ static int prevalidate(struct domain *d, struct page_info *pg,
         if ( test_and_set_bit(PGT_prevalidated_bit, &c->type_info) )
             put_page_and_type(c);   /* someone else's mark holds it */
         else
+        {
+            current->arch.prevalidated_marks = true;
             ++*done;
+        }
         if ( *done && hypercall_preempt_check() )
             rc = -ERESTART;
     }
@@ -122,10 +127,10 @@ int pv_prevalidate_tree(struct page_info *pg, unsigned int level)
     rc = prevalidate(page_get_owner(pg), pg, level, &done);
 
     /* Marks from this call or an earlier, preempted one may be below. */
-    return rc ?: 1;
+    return rc ?: current->arch.prevalidated_marks;
 }
 
-void pv_release_prevalidated(struct page_info *pg, unsigned int level)
+static void release_marks(struct page_info *pg, unsigned int level)
 {
     const struct domain *d = page_get_owner(pg);
     const pgentry_t *t;
@@ -152,9 +157,15 @@ void pv_release_prevalidated(struct page_info *pg, unsigned int level)
              in_use_as(c, table_type(level - 1)) )
             continue;
         /* Children first: c's own references keep them validated. */
-        pv_release_prevalidated(c, level - 1);
+        release_marks(c, level - 1);
         if ( test_and_clear_bit(PGT_prevalidated_bit, &c->type_info) )
             put_page_and_type(c);
     }
     unmap_domain_page(t);
+}
+
+void pv_release_prevalidated(struct page_info *pg, unsigned int level)
+{
+    release_marks(pg, level);
+    current->arch.prevalidated_marks = false;
 }

@@ -73,6 +73,8 @@ struct arch_vcpu {
 
     mfn_t guest_table;           /* kernel L4, pinned */
     mfn_t guest_table_user;      /* user L4, or INVALID_MFN */
+    /* This vCPU marked tables (pv/prevalidate.c) not yet released. */
+    bool prevalidated_marks;
 
     struct pv_trap *trap_ctxt;   /* 256 entries */
     struct trap_bounce trap_bounce;

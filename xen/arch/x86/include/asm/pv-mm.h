@@ -62,10 +62,11 @@ int mod_table_entry_cmpxchg(struct page_info *table, unsigned int level,
  * For a caller that may be preempted (a hypercall that can continue),
  * before get_page_type() of pg as a level-`level` table: validates the
  * tables under pg that are not in use yet, bottom-up, each held by a
- * mark (PGT_prevalidated) until pv_release_prevalidated(). 0 if pg is
- * in use already (nothing to do); 1 when the rest is done:
- * get_page_type() then only counts references below pg, and the caller
- * must call pv_release_prevalidated() after it; -ERESTART after some
+ * mark (PGT_prevalidated) until pv_release_prevalidated(). 0 when
+ * there is nothing (left) to do and no mark of this vCPU's to release;
+ * 1 when the rest is done and marks are held: get_page_type() then only
+ * counts references below pg, and the caller must call
+ * pv_release_prevalidated() after it; -ERESTART after some
  * progress, when the caller should continue later and call this again.
  * Tables that fail validation are left for get_page_type() to report.
  * The caller holds a general reference on pg.
