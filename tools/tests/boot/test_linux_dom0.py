@@ -6,8 +6,8 @@ built with CONFIG_XEN_PV_DOM0), busybox comes from busybox-static; both
 are fetched with apt-get download into a cache outside the tree
 (tools/scripts/fetch-debian-guest.sh). The initramfs's /init mounts
 proc, sys and devtmpfs, prints what the tests look for, forks, and
-powers the machine off. One vCPU for now: SMP dom0 is the next
-milestone's.
+powers the machine off. One vCPU here; test_linux_smp.py boots more
+with these helpers.
 """
 
 import os
@@ -37,8 +37,8 @@ poweroff -f
 """
 
 
-@pytest.fixture(scope="module")
-def guest(tmp_path_factory):
+def make_guest(tmp_path_factory, init_script):
+    """(kernel, initrd) with init_script as the initramfs's /init."""
     r = subprocess.run(["sh", os.path.join(SCRIPTS, "fetch-debian-guest.sh")],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        universal_newlines=True)
@@ -47,11 +47,16 @@ def guest(tmp_path_factory):
     kernel, busybox = r.stdout.split()[:2]
     work = tmp_path_factory.mktemp("linux")
     init = work / "init"
-    init.write_text(INIT)
+    init.write_text(init_script)
     initrd = str(work / "initrd.gz")
     subprocess.run(["sh", os.path.join(SCRIPTS, "mkinitramfs.sh"), busybox,
                     str(init), initrd], check=True)
     return kernel, initrd
+
+
+@pytest.fixture(scope="module")
+def guest(tmp_path_factory):
+    return make_guest(tmp_path_factory, INIT)
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +70,13 @@ def full_directmap(tmp_path_factory):
                          DIRECTMAP_SIZE_GB=64)
 
 
-def boot_linux(workdir, guest, fw, xen_gz=None, extra=""):
+def boot_linux(workdir, guest, fw, xen_gz=None, extra="", vcpus=1, smp=2):
     kernel, initrd = guest
     kwargs = {"xen_gz": xen_gz} if xen_gz else {}
-    iso = make_iso(workdir, "console=com1 dom0_mem=512M dom0_max_vcpus=1 "
-                   + extra, modules=[(kernel, "console=hvc0"),
-                                     (initrd, "initrd")], **kwargs)
-    return boot(iso, firmware=fw, smp=2, mem="1G", timeout=300)
+    iso = make_iso(workdir, "console=com1 dom0_mem=512M dom0_max_vcpus=%d "
+                   % vcpus + extra, modules=[(kernel, "console=hvc0"),
+                                             (initrd, "initrd")], **kwargs)
+    return boot(iso, firmware=fw, smp=smp, mem="1G", timeout=300)
 
 
 def assert_userspace(b):

@@ -213,7 +213,10 @@ void secondary_main(struct secondary *s)
     }
 }
 
-/* Initialise vCPU 1 once, as Linux's cpu_initialize_context does. */
+/*
+ * Initialise vCPU 1 once, as Linux's cpu_initialize_context does, IOPL 1
+ * in RFLAGS included: the hypervisor makes it vCPU 1's virtual IOPL.
+ */
 static long secondary_initialise(void)
 {
     static vcpu_guest_context_t ctxt;
@@ -225,7 +228,7 @@ static long secondary_initialise(void)
     ctxt.user_regs.rdi = (unsigned long)&sec;
     ctxt.user_regs.cs = FLAT_KERNEL_CS;
     ctxt.user_regs.ss = FLAT_KERNEL_SS;
-    ctxt.user_regs.rflags = 0x2;
+    ctxt.user_regs.rflags = 0x1002;
     for ( unsigned int i = 0; trap_table[i].address; i++ )
         ctxt.trap_ctxt[trap_table[i].vector] = trap_table[i];
     ctxt.kernel_ss = FLAT_KERNEL_SS;
@@ -310,6 +313,37 @@ PVTEST(vcpu_secondary_up_down)
     EXPECT_EQ(sec.done, done0 + 2);
     expect(WAIT_FOR(HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL) == 0, 1000),
            "vCPU 1 still up after the second VCPUOP_down");
+}
+
+/*
+ * vCPU 1 reads CMOS register A through the ports. It cannot trap (see
+ * the top), so the check is dom0's only: a domU's ports are refused
+ * whatever its IOPL.
+ */
+static volatile unsigned int cmos_a_vcpu1 = 0x100;
+
+static void cmos_a_read(void)
+{
+    uint8_t v;
+
+    asm volatile ( "outb %0, $0x70" :: "a" ((uint8_t)0x0a) );
+    asm volatile ( "inb $0x71, %0" : "=a" (v) );
+    cmos_a_vcpu1 = v;
+}
+
+PVTEST(vcpu_secondary_iopl_from_initialise)
+{
+    if ( !is_dom0() )
+        check_skip("dom0 only (a domU has no ports)");
+    cmos_a_vcpu1 = 0x100;
+    if ( !vcpu1_run(cmos_a_read) )
+    {
+        fail("vCPU 1 did not start");
+        return;
+    }
+    expect(vcpu1_wait(1000), "vCPU 1 did not finish");
+    /* 32.768 kHz time base, 1024 Hz rate, as check-privop.c reads it. */
+    EXPECT_EQ(cmos_a_vcpu1 & 0x17f, 0x26);
 }
 
 PVTEST(vcpu_fpu_kept_across_yield)

@@ -3,7 +3,8 @@
  * VCPUOP_initialise: a whole vCPU state from a struct vcpu_guest_context,
  * checked as the hypercalls that set each part one by one would check
  * it (trap table, callbacks, GDT, segment bases, debug registers, the
- * root page table).
+ * root page table). The real RFLAGS.IOPL is always 0; the context's
+ * IOPL becomes the virtual one (what physdev_op set_iopl sets).
  */
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -73,6 +74,13 @@ static int set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
     }
 
     load_user_regs(&a->user_regs, &c->user_regs);
+    /*
+     * The IOPL field of the context's RFLAGS is the new vCPU's virtual
+     * IOPL (as in Xen), since it can never run with a real one: a vCPU
+     * brought up with IOPL 1, as Linux asks for, may use the I/O ports
+     * from its kernel like the boot vCPU after set_iopl.
+     */
+    a->iopl = (c->user_regs.rflags & X86_EFLAGS_IOPL) >> 12;
     a->flags = (c->flags & VGCF_in_kernel) ? TF_kernel_mode : 0;
     for ( i = 0; i < X86_NR_VECTORS; i++ )
     {
