@@ -168,7 +168,8 @@ static void expect_tree_free(const unsigned long *pages, const char *when)
  * pending before the pin preempts it, on the hypercall page, and the
  * pin completes on re-entry. Unpinned, no sub-table keeps a reference.
  * An invalid tree is refused whole and leaves nothing held either. A
- * sub-tree that one mmu_update brings in is preempted the same way.
+ * sub-tree that one mmu_update brings in is preempted the same way, and
+ * so is the unpin that devalidates the whole tree.
  */
 PVTEST(mmu_pin_new_tree_preempted)
 {
@@ -194,7 +195,17 @@ PVTEST(mmu_pin_new_tree_preempted)
     close_port(port);
     /* Pinned, the tree's tables cannot be mapped writable. */
     EXPECT_ERR(remap_rw(pages[3 + TREE_L1S - 1]), EBUSY);
-    EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(pages[0])));
+    /* The unpin devalidates the whole tree: preempted the same way. */
+    upcall_rip = 0;
+    port = pend_self_event();
+    vcpu_info_of[0]->evtchn_upcall_mask = 0;
+    rc = mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(pages[0]));
+    vcpu_info_of[0]->evtchn_upcall_mask = 1;
+    EXPECT_OK(rc);
+    expect(on_hypercall_page(upcall_rip) &&
+           *(const uint16_t *)upcall_rip == 0x050f,
+           "no upcall inside the unpin (upcall at %#lx)", upcall_rip);
+    close_port(port);
     expect_tree_free(pages, "after unpin");
 
     build_tree(pages, data, true, true);

@@ -11,7 +11,8 @@
  *    general ref on the frame it maps; a type ref too if it is an L2-L4
  *    entry (the table below) or a writable L1 entry (writable type);
  *  - each vCPU: its kernel and user roots (L4 type), its GDT and LDT
- *    frames (descriptor type), its registered vcpu_info (writable type).
+ *    frames (descriptor type), its registered vcpu_info (writable type),
+ *    and the tables it is devalidating in pieces (count_dying()).
  *  - grants: each grant of the domain in use holds one general ref, and
  *    each device mapping of it its own (a host mapping's PTE is counted
  *    with the tables).
@@ -85,14 +86,19 @@ static unsigned int table_level(unsigned long t)
     return (t & PGT_type_mask) >> PGT_type_shift;
 }
 
-/* The references one live table of any domain holds on x->d's frames. */
-static void count_table(struct expected *x, struct page_info *table,
-                        unsigned int level)
+/*
+ * The references entries [from, 512) of a table hold on x->d's frames.
+ * With first_general_only, entry `from` holds a general reference only
+ * (its table below is dying, see count_dying()).
+ */
+static void count_entries(struct expected *x, struct page_info *table,
+                          unsigned int level, unsigned int from,
+                          bool first_general_only)
 {
     const pgentry_t *t = map_domain_page(page_to_mfn(table));
     unsigned int i;
 
-    for ( i = 0; i < PAGETABLE_ENTRIES; i++ )
+    for ( i = from; i < PAGETABLE_ENTRIES; i++ )
     {
         pgentry_t e = t[i];
         mfn_t mfn = maddr_to_mfn(e & PTE_ADDR_MASK);
@@ -105,7 +111,8 @@ static void count_table(struct expected *x, struct page_info *table,
              (s = slot_of(x, mfn)) < 0 )
             continue;
         x->general[s]++;
-        if ( level == 1 && !(e & _PAGE_RW) )
+        if ( (level == 1 && !(e & _PAGE_RW)) ||
+             (i == from && first_general_only) )
             continue;
         x->type[s]++;
         want = level == 1 ? PGT_writable_page
@@ -116,7 +123,31 @@ static void count_table(struct expected *x, struct page_info *table,
                    have & (PGT_type_mask | PGT_validated), want);
     }
     unmap_domain_page(t);
+}
+
+/* The references one live table of any domain holds on x->d's frames. */
+static void count_table(struct expected *x, struct page_info *table,
+                        unsigned int level)
+{
+    count_entries(x, table, level, 0, false);
     x->res->tables++;
+}
+
+/*
+ * A devalidation in pieces (pv/devalidate.c) left on a vCPU: the stack
+ * holds a general reference on its first table; in each table the
+ * entries not yet dropped hold theirs, but the one a deeper table of
+ * the stack hangs from holds a general reference only.
+ */
+static void count_dying(struct expected *x, const struct vcpu *v)
+{
+    unsigned int k, depth = v->arch.dying_depth;
+
+    if ( depth )
+        hold(x, page_to_mfn(v->arch.dying[0].pg), false);
+    for ( k = 0; k < depth; k++ )
+        count_entries(x, v->arch.dying[k].pg, v->arch.dying[k].level,
+                      v->arch.dying[k].next, k + 1 < depth);
 }
 
 static void grant_hold(void *arg, mfn_t mfn, bool type_ref)
@@ -210,7 +241,10 @@ static int audit_paused(struct expected *x)
     grant_audit_active(d, grant_hold, x);
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
+        {
             count_vcpu(x, d->vcpu[i]);
+            count_dying(x, d->vcpu[i]);
+        }
 
     /* Each page's counts against what its holders account for. */
     spin_lock(&d->page_alloc_lock);

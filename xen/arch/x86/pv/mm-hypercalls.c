@@ -415,7 +415,9 @@ static int unpin_table(struct domain *d, unsigned long mfn)
         put_page(pg);
         return -EINVAL;
     }
-    put_page_and_type(pg);
+    /* Done either way; what devalidation is left, mmuext_op takes up. */
+    pv_put_table_preemptible(pg);
+    put_page(pg);
     put_page(pg);
 
     return 0;
@@ -443,7 +445,11 @@ static int new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
     if ( !user == !!(v->arch.flags & TF_kernel_mode) )
         write_cr3(mfn_to_maddr(pv_active_root(v)));
     if ( !mfn_eq(old, INVALID_MFN) )
-        put_page_and_type(mfn_to_page(old));
+    {
+        /* As for an unpin: the rest of a devalidation is taken up later. */
+        pv_put_table_preemptible(mfn_to_page(old));
+        put_page(mfn_to_page(old));
+    }
 
     return 0;
 }
@@ -552,10 +558,24 @@ long do_mmuext_op(unsigned long uops, unsigned long count,
     if ( rc )
         return rc;
 
-    for ( i = 0; i < n; i++ )
+    for ( i = 0; ; i++ )
     {
         struct mmuext_op op;
 
+        /*
+         * A devalidation an earlier entry left (an unpin, a new base
+         * pointer) is finished before the next entry, or the return.
+         */
+        if ( pv_devalidation_pending(current) &&
+             pv_devalidation_continue() == -ERESTART )
+        {
+            rc = hypercall_create_continuation(
+                __HYPERVISOR_mmuext_op, uops + i * sizeof(op),
+                (n - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom);
+            break;
+        }
+        if ( i == n )
+            break;
         if ( i && hypercall_preempt_check() )
         {
             rc = hypercall_create_continuation(

@@ -32,8 +32,9 @@
  * flushed since.
  *
  * Validation of a whole new tree is split into preemptible pieces by
- * pv/prevalidate.c before the top table's get_page_type(); devalidation
- * of a big tree still runs in one go.
+ * pv/prevalidate.c before the top table's get_page_type(), and the
+ * devalidation an unpin starts by pv/devalidate.c; a table being
+ * devalidated in pieces (PGT_partial) refuses every type reference.
  */
 #include <xen/domain_page.h>
 #include <xen/errno.h>
@@ -336,6 +337,9 @@ int get_page_type(struct page_info *pg, unsigned long type)
         /* In use as something else (a table referring to itself, too). */
         if ( (x & PGT_count_mask) && (x & PGT_type_mask) != type )
             return -EINVAL;
+        /* Being devalidated in pieces by some vCPU (pv/devalidate.c). */
+        if ( x & PGT_partial )
+            return -EBUSY;
         if ( x & PGT_locked )
         {
             /* Another CPU is validating or devalidating it. */

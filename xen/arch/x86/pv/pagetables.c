@@ -20,6 +20,7 @@ void pv_vcpu_release_tables(struct vcpu *v)
 {
     v->arch.guest_table = INVALID_MFN;
     v->arch.guest_table_user = INVALID_MFN;
+    pv_devalidation_forget(v);
 }
 
 /* The level of a validated, in-use table page, or 0. */

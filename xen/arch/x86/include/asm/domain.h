@@ -75,6 +75,13 @@ struct arch_vcpu {
     mfn_t guest_table_user;      /* user L4, or INVALID_MFN */
     /* This vCPU marked tables (pv/prevalidate.c) not yet released. */
     bool prevalidated_marks;
+    /* Tables this vCPU is devalidating, outermost first (pv/devalidate.c). */
+    struct pv_dying_table {
+        struct page_info *pg;
+        unsigned int level;     /* 2-4 */
+        unsigned int next;      /* the next entry whose references go */
+    } dying[3];
+    unsigned int dying_depth;
 
     struct pv_trap *trap_ctxt;   /* 256 entries */
     struct trap_bounce trap_bounce;

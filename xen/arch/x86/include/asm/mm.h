@@ -86,7 +86,8 @@ BUILD_BUG_ON(sizeof(struct page_info) != 32);
  *        only while the type count is 0
  *  60    PGT_validated  the contents were checked for the current type
  *  59    PGT_pinned     the owner pinned it (holds one type reference)
- *  58    PGT_partial    validation was preempted part way
+ *  58    PGT_partial    a table being devalidated in pieces (count 0;
+ *        its entries still hold references: pv/devalidate.c)
  *  57    PGT_locked     serialises updates of a page-table page
  *  56    PGT_prevalidated  one general and one type reference held for
  *        a preempted validation of a tree above it (pv/prevalidate.c)
@@ -110,7 +111,8 @@ BUILD_BUG_ON(sizeof(struct page_info) != 32);
 #define PGT_writable_page (7UL << PGT_type_shift)
 #define PGT_validated    (1UL << 60)
 #define PGT_pinned       (1UL << 59)
-#define PGT_partial      (1UL << 58)
+#define PGT_partial_bit  58
+#define PGT_partial      (1UL << PGT_partial_bit)
 #define PGT_locked       (1UL << 57)
 #define PGT_prevalidated_bit 56
 #define PGT_prevalidated (1UL << PGT_prevalidated_bit)

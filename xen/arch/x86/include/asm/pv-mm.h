@@ -18,6 +18,7 @@
 #include <asm/page.h>
 
 struct domain;
+struct vcpu;
 
 bool get_page(struct page_info *pg, const struct domain *d);
 void put_page(struct page_info *pg);
@@ -79,5 +80,22 @@ int pv_prevalidate_tree(struct page_info *pg, unsigned int level);
  * after children.
  */
 void pv_release_prevalidated(struct page_info *pg, unsigned int level);
+
+/*
+ * put_page_type() of a table for a caller that may be preempted: if it
+ * was the last type reference of an L2-L4 table, its devalidation (and
+ * that of the tables only it used) becomes the current vCPU's, done at
+ * once for as long as nothing else wants the CPU. The reference is
+ * dropped either way; -ERESTART says some devalidation is left, which
+ * pv_devalidation_continue() takes up: the caller's hypercall must
+ * continue and call it before anything else. Meanwhile the dying tables
+ * refuse every type reference (-EBUSY). At most one devalidation per
+ * vCPU: the caller must have none left.
+ */
+int pv_put_table_preemptible(struct page_info *pg);
+int pv_devalidation_continue(void);
+bool pv_devalidation_pending(const struct vcpu *v);
+/* A dying domain's vCPU: its frames go back whole, the walk with them. */
+void pv_devalidation_forget(struct vcpu *v);
 
 #endif /* ASM_X86_PV_MM_H */
