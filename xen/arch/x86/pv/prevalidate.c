@@ -130,9 +130,20 @@ int pv_prevalidate_tree(struct page_info *pg, unsigned int level)
     return rc ?: current->arch.prevalidated_marks;
 }
 
-static void release_marks(struct page_info *pg, unsigned int level)
+/*
+ * Whether pg is in use and d's, without a reference: an entry of a table
+ * that is not (or no longer) validated may name any frame at all.
+ */
+static bool owned_by(const struct page_info *pg, const struct domain *d)
 {
-    const struct domain *d = page_get_owner(pg);
+    return (read_atomic(&pg->count_info) & PGC_state_mask) ==
+           PGC_state_inuse &&
+           read_atomic(&pg->v.owner) == d->page_owner_id;
+}
+
+static void release_marks(const struct domain *d, struct page_info *pg,
+                          unsigned int level)
+{
     const pgentry_t *t;
     unsigned int i;
 
@@ -146,7 +157,7 @@ static void release_marks(struct page_info *pg, unsigned int level)
         if ( hypervisor_slot(level, i) )
             continue;
         c = entry_frame(read_atomic(&t[i]));
-        if ( !c || page_get_owner(c) != d )
+        if ( !c || !owned_by(c, d) )
             continue;
         /*
          * A table in use and unmarked was in use before the scan, which
@@ -157,7 +168,7 @@ static void release_marks(struct page_info *pg, unsigned int level)
              in_use_as(c, table_type(level - 1)) )
             continue;
         /* Children first: c's own references keep them validated. */
-        release_marks(c, level - 1);
+        release_marks(d, c, level - 1);
         if ( test_and_clear_bit(PGT_prevalidated_bit, &c->type_info) )
             put_page_and_type(c);
     }
@@ -166,6 +177,6 @@ static void release_marks(struct page_info *pg, unsigned int level)
 
 void pv_release_prevalidated(struct page_info *pg, unsigned int level)
 {
-    release_marks(pg, level);
+    release_marks(page_get_owner(pg), pg, level);
     current->arch.prevalidated_marks = false;
 }
