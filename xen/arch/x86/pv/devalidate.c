@@ -108,32 +108,35 @@ static void pop(struct vcpu *v)
 static void step(struct vcpu *v)
 {
     struct pv_dying_table *f = &v->arch.dying[v->arch.dying_depth - 1];
-    const pgentry_t *t;
-    struct page_info *c;
+    const pgentry_t *t = map_domain_page(page_to_mfn(f->pg));
+    struct page_info *c = NULL;
     pgentry_t e;
 
+    /* Empty entries and the hypervisor's slots are not units of work. */
     for ( ; f->next < PAGETABLE_ENTRIES; f->next++ )
     {
         if ( f->level == 4 && f->next >= ROOT_PAGETABLE_FIRST_XEN_SLOT &&
              f->next <= ROOT_PAGETABLE_LAST_XEN_SLOT )
             continue;
-        t = map_domain_page(page_to_mfn(f->pg));
         e = read_atomic(&t[f->next]);
-        unmap_domain_page(t);
-        if ( !(e & _PAGE_PRESENT) )
-            continue;
-        c = mfn_to_page(maddr_to_mfn(e & PTE_ADDR_MASK));
-        if ( put_type_or_die(c) )
+        if ( e & _PAGE_PRESENT )
         {
-            /* Its parent's general reference stays until it is done. */
-            push(v, c, f->level - 1);
-            return;
+            c = mfn_to_page(maddr_to_mfn(e & PTE_ADDR_MASK));
+            break;
         }
+    }
+    unmap_domain_page(t);
+
+    if ( !c )
+        pop(v);
+    else if ( put_type_or_die(c) )
+        /* Its parent's general reference stays until it is done. */
+        push(v, c, f->level - 1);
+    else
+    {
         put_page(c);
         f->next++;
-        return;
     }
-    pop(v);
 }
 
 int pv_put_table_preemptible(struct page_info *pg)
