@@ -208,8 +208,14 @@ PVTEST(mmu_pin_new_tree_preempted)
     close_port(port);
     expect_tree_free(pages, "after unpin");
 
+    /*
+     * Which of the two conflicting uses of the L2 is found first depends
+     * on the order of validation: Xen (top-down) says -EBUSY, Xenon
+     * (bottom-up) -EINVAL. Either way the pin is refused whole.
+     */
     build_tree(pages, data, true, true);
-    EXPECT_ERR(mmuext(MMUEXT_PIN_L4_TABLE, va_to_mfn(pages[0])), EINVAL);
+    rc = mmuext(MMUEXT_PIN_L4_TABLE, va_to_mfn(pages[0]));
+    expect(rc == -EINVAL || rc == -EBUSY, "invalid tree pinned: rc %ld", rc);
     expect_tree_free(pages, "after a refused pin");
 
     /* The same sub-tree brought in by one mmu_update of an L3 entry. */

@@ -68,7 +68,7 @@ void __init xen_l4_slots_init(void)
         panic("idle L4 slot %u: %s", slot, bad);
 }
 
-void init_xen_l4_slots(pgentry_t *l4t, mfn_t perdomain_l3)
+void init_xen_l4_slots(pgentry_t *l4t, mfn_t perdomain_l3, mfn_t self)
 {
     unsigned int slot;
 
@@ -78,4 +78,6 @@ void init_xen_l4_slots(pgentry_t *l4t, mfn_t perdomain_l3)
                                             : 0;
     if ( !mfn_eq(perdomain_l3, INVALID_MFN) )
         l4t[PERDOMAIN_SLOT] = mfn_to_maddr(perdomain_l3) | L4_TABLE_FLAGS;
+    if ( !mfn_eq(self, INVALID_MFN) )
+        l4t[LINEAR_PT_SLOT] = mfn_to_maddr(self) | LINEAR_PT_FLAGS;
 }

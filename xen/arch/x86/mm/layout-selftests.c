@@ -59,6 +59,8 @@ static const char *check_guest_l4(struct page_info *l4, struct page_info *l3)
             want = idle_pg_table[s];
         else if ( s == PERDOMAIN_SLOT )
             want = entry_of(l3, TABLE_FLAGS);
+        else if ( s == LINEAR_PT_SLOT )
+            want = entry_of(l4, LINEAR_PT_FLAGS);
         if ( t[s] != want )
             fail = selftest_fail("guest L4 slot %u is %#lx, want %#lx", s,
                                  t[s], want);
@@ -130,7 +132,7 @@ static const char *l4_slots_run(struct page_info **pg, unsigned long *xh)
               entry_of(pg[T_DATA], pte_flags(PAGE_HYPERVISOR_RW)));
 
     p = map_domain_page(page_to_mfn(pg[T_L4]));
-    init_xen_l4_slots(p, page_to_mfn(pg[T_L3]));
+    init_xen_l4_slots(p, page_to_mfn(pg[T_L3]), page_to_mfn(pg[T_L4]));
     unmap_domain_page(p);
     if ( (fail = check_guest_l4(pg[T_L4], pg[T_L3])) )
         return fail;

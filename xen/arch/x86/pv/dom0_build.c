@@ -387,7 +387,7 @@ static mfn_t build_page_tables(struct dom0_ctx *ctx)
     pgentry_t *t;
 
     t = map_domain_page(l4);
-    init_xen_l4_slots(t, ctx->d->arch.perdomain_l3);
+    init_xen_l4_slots(t, ctx->d->arch.perdomain_l3, l4);
     unmap_domain_page(t);
 
     /* The guest may not write its page tables directly. */

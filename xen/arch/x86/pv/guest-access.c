@@ -139,6 +139,37 @@ static bool guest_tables_loaded(void)
            (read_cr3() & PTE_ADDR_MASK) == mfn_to_maddr(root);
 }
 
+bool guest_linear_entry(mfn_t root, unsigned long va, unsigned int level,
+                        pgentry_t *e)
+{
+    unsigned long addr = LINEAR_PT_VIRT_START, off = va & ((1UL << 48) - 1);
+    unsigned int l;
+    bool fault = false;
+
+    ASSERT(level >= 1 && level <= 4);
+    if ( mfn_eq(root, INVALID_MFN) ||
+         (read_cr3() & PTE_ADDR_MASK) != mfn_to_maddr(root) )
+        return false;
+    /* Each level up goes once more through the slot to the L4 itself. */
+    for ( l = 1; l < level; l++ )
+        addr += (unsigned long)LINEAR_PT_SLOT << (39 - 9 * l);
+    addr += (off >> (PAGE_SHIFT + 9 * (level - 1))) * sizeof(pgentry_t);
+
+    asm volatile ( "1: mov (%2), %0\n"
+                   "2:\n"
+                   "    .pushsection .text.fixup, \"ax\"\n"
+                   "3:  movb $1, %1\n"
+                   "    jmp 2b\n"
+                   "    .popsection\n"
+                   _ASM_EXTABLE(1b, 3b)
+                   : "=r" (*e), "+qm" (fault)
+                   : "r" (addr) );
+    if ( fault )
+        *e = 0;
+
+    return true;
+}
+
 /* Bytes not copied: what rep movsb had left when it faulted. */
 static unsigned long copy_guarded(void *to, const void *from,
                                   unsigned long n)

@@ -617,17 +617,26 @@ static struct page_info *l1_page_for(struct vcpu *v, unsigned long va)
     mfn_t mfn = v->arch.guest_table;
     struct page_info *pg;
     unsigned int i, level;
+    pgentry_t e;
 
-    for ( i = 0; i < 3; i++ )
+    /* The L2 entry straight through the linear slot, if it can be. */
+    if ( guest_linear_entry(mfn, va, 2, &e) )
     {
-        const pgentry_t *t = map_domain_page(mfn);
-        pgentry_t e = read_atomic(&t[(va >> shift[i]) & 511]);
-
-        unmap_domain_page(t);
         if ( !(e & _PAGE_PRESENT) || (e & _PAGE_PSE) )
             return NULL;
         mfn = maddr_to_mfn(e & PTE_ADDR_MASK);
     }
+    else
+        for ( i = 0; i < 3; i++ )
+        {
+            const pgentry_t *t = map_domain_page(mfn);
+
+            e = read_atomic(&t[(va >> shift[i]) & 511]);
+            unmap_domain_page(t);
+            if ( !(e & _PAGE_PRESENT) || (e & _PAGE_PSE) )
+                return NULL;
+            mfn = maddr_to_mfn(e & PTE_ADDR_MASK);
+        }
     pg = guest_frame(mfn_x(mfn));
     if ( !pg || !get_page(pg, v->domain) )
         return NULL;

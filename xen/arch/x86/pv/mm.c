@@ -265,7 +265,7 @@ static int validate_table(struct page_info *pg, unsigned int level)
     }
     else if ( level == 4 )
         /* The hypervisor's slots are the hypervisor's, whatever was there. */
-        init_xen_l4_slots(t, d->arch.perdomain_l3);
+        init_xen_l4_slots(t, d->arch.perdomain_l3, page_to_mfn(pg));
     unmap_domain_page(t);
 
     return rc;

@@ -13,8 +13,10 @@
  * means emulating again), and the guest resumed after the instruction.
  * Anything else goes back to the guest as the #PF it was.
  *
- * Everything is reached through map_domain_page(): the guest's tables
- * for the walk, the L1 page for the entry.
+ * The entry mapping the written address is read through the linear
+ * slot of the tables the guest runs on (a software walk through
+ * map_domain_page() when that cannot be); the L1 page itself through
+ * map_domain_page().
  */
 #include <xen/domain_page.h>
 #include <xen/errno.h>
@@ -37,7 +39,12 @@ static mfn_t written_frame(const struct vcpu *v, unsigned long va)
                                           L2_PAGE_SHIFT, PAGE_SHIFT };
     mfn_t mfn = pv_active_root(v);
     unsigned int i;
+    pgentry_t pte;
 
+    /* The PTE straight through the linear slot: the usual case. */
+    if ( guest_linear_entry(mfn, va, 1, &pte) )
+        return pte & _PAGE_PRESENT ? maddr_to_mfn(pte & PTE_ADDR_MASK)
+                                   : INVALID_MFN;
     for ( i = 0; i < 4; i++ )
     {
         const pgentry_t *t = map_domain_page(mfn);

@@ -23,6 +23,7 @@
 
 #include <xen/mm.h>
 #include <xen/types.h>
+#include <asm/page.h>
 
 struct vcpu;
 
@@ -32,6 +33,18 @@ struct vcpu;
  * INVALID_MFN. v must be current (its tables are the ones walked).
  */
 mfn_t guest_va_to_mfn(const struct vcpu *v, unsigned long va, bool write);
+
+/*
+ * The level-`level` entry (1: the PTE, 4: the L4 entry) for va in the
+ * tables rooted at root, read through the linear slot (asm/l4-slots.h)
+ * when root is the table the CPU runs on: true with *e set (0 if a
+ * table above it is not present); false when root is not loaded, and
+ * the caller walks. What a guest's own TLB would see: an entry above
+ * that the guest changed without a flush may still lead the old way,
+ * so callers check what they find as they would a walk's result.
+ */
+bool guest_linear_entry(mfn_t root, unsigned long va, unsigned int level,
+                        pgentry_t *e);
 
 unsigned long copy_from_guest_va(void *dst, unsigned long src,
                                  unsigned long len);

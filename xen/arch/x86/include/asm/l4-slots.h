@@ -13,9 +13,13 @@
  *
  * Per-guest slots (258-260): the idle table has no entry; each guest's
  * L4 has its own, or none:
- *   258  linear page table: left empty (the PV code walks guest tables
- *        through map_domain_page(); a self-map would keep every guest
- *        page table mapped at rest);
+ *   258  linear page table: the L4 itself, read-only and for the
+ *        hypervisor only (no _PAGE_USER, no _PAGE_RW), so that the
+ *        entries of the tables the CPU runs on can be read at fixed
+ *        addresses (pv/guest-access.c). Only the running guest's own
+ *        tables are reached that way, never the hypervisor's, and
+ *        never written; the software walk through map_domain_page()
+ *        stays the authority, this is its shortcut;
  *   259  reserved, empty;
  *   260  the guest's per-domain area (descriptor tables and the like):
  *        the entry points at the domain's own L3.
@@ -56,12 +60,16 @@ void xen_l4_slots_init(void);
  */
 const char *xen_l4_slots_check(unsigned int *slot);
 
+/* The linear slot's entry: present, supervisor, read-only. */
+#define LINEAR_PT_FLAGS (_PAGE_PRESENT | _PAGE_ACCESSED)
+
 /*
  * Fills the hypervisor's slots of a guest L4 table l4t (mapped by the
- * caller): the shared entries copied from the idle table, the per-domain
- * entry pointing at perdomain_l3 (INVALID_MFN: none), the other
- * per-guest slots empty. The guest's own slots are left alone.
+ * caller; its own frame is self): the shared entries copied from the
+ * idle table, the per-domain entry pointing at perdomain_l3
+ * (INVALID_MFN: none), the linear slot pointing at self (INVALID_MFN:
+ * none), slot 259 empty. The guest's own slots are left alone.
  */
-void init_xen_l4_slots(pgentry_t *l4t, mfn_t perdomain_l3);
+void init_xen_l4_slots(pgentry_t *l4t, mfn_t perdomain_l3, mfn_t self);
 
 #endif /* ASM_X86_L4_SLOTS_H */
