@@ -9,6 +9,7 @@
 #include <asm/bootinfo.h>
 #include <asm/e820.h>
 #include <asm/dom0_build.h>
+#include <asm/irq.h>
 #include <asm/fixmap.h>
 #include <asm/i387.h>
 #include <asm/i8259.h>
@@ -136,6 +137,7 @@ void __init __start_xen(paddr_t mbi_pa)
                    boot_info.rsdp_len);
     pic_disable();
     io_apic_init();
+    irq_init();
 
     fpu_init();
     pv_syscall_init_cpu();
