@@ -37,21 +37,32 @@ poweroff -f
 """
 
 
-@pytest.fixture(scope="module")
-def guest(tmp_path_factory):
+def fetch_guest():
+    """(kernel, busybox) from the cache, fetched on first use."""
     r = subprocess.run(["sh", os.path.join(SCRIPTS, "fetch-debian-guest.sh")],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        universal_newlines=True)
     # No skip: a test that cannot fetch its guest says so and fails.
     assert r.returncode == 0, r.stdout
-    kernel, busybox = r.stdout.split()[:2]
-    work = tmp_path_factory.mktemp("linux")
+    return r.stdout.split()[:2]
+
+
+def make_initrd(work, busybox, init_text, modules=()):
+    """An initramfs in directory work with init_text as /init and the
+    kernel modules given in /lib/modules; its path."""
     init = work / "init"
-    init.write_text(INIT)
+    init.write_text(init_text)
     initrd = str(work / "initrd.gz")
     subprocess.run(["sh", os.path.join(SCRIPTS, "mkinitramfs.sh"), busybox,
-                    str(init), initrd], check=True)
-    return kernel, initrd
+                    str(init), initrd] + list(modules), check=True)
+    return initrd
+
+
+@pytest.fixture(scope="module")
+def guest(tmp_path_factory):
+    kernel, busybox = fetch_guest()
+    return kernel, make_initrd(tmp_path_factory.mktemp("linux"), busybox,
+                               INIT)
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +76,14 @@ def full_directmap(tmp_path_factory):
                          DIRECTMAP_SIZE_GB=64)
 
 
-def boot_linux(workdir, guest, fw, xen_gz=None, extra=""):
+def boot_linux(workdir, guest, fw, xen_gz=None, extra="", qemu_args=()):
     kernel, initrd = guest
     kwargs = {"xen_gz": xen_gz} if xen_gz else {}
     iso = make_iso(workdir, "console=com1 dom0_mem=512M dom0_max_vcpus=1 "
                    + extra, modules=[(kernel, "console=hvc0"),
                                      (initrd, "initrd")], **kwargs)
-    return boot(iso, firmware=fw, smp=2, mem="1G", timeout=300)
+    return boot(iso, firmware=fw, smp=2, mem="1G", timeout=300,
+                qemu_args=qemu_args)
 
 
 def assert_userspace(b):
