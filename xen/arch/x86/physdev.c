@@ -7,8 +7,8 @@
  * Served: set_iopl; the PIRQ calls (map_pirq and unmap_pirq of GSIs,
  * setup_gsi, irq_status_query, eoi, pirq_eoi_gmfn_v2); apic_read of
  * an IO-APIC register; alloc_irq_vector (a dummy, as in Xen); the PCI
- * device and MMCONFIG announcements (accepted: nothing here depends on
- * them yet). Refused: apic_write (the IO-APICs are the hypervisor's:
+ * device announcements (accepted: nothing here depends on them yet) and
+ * MMCONFIG's (checked against the MCFG). Refused: apic_write (the IO-APICs are the hypervisor's:
  * dom0 routes lines only through setup_gsi and map_pirq), MSI and
  * MSI-X PIRQs (-EOPNOTSUPP, so a driver falls back to its INTx line),
  * PIRQs of another domain (no passthrough). Everything else -ENOSYS.
@@ -16,9 +16,12 @@
 #include <xen/domain_page.h>
 #include <xen/errno.h>
 #include <xen/hypercall.h>
+#include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/string.h>
 #include <xen/xmalloc.h>
+#include <asm/acpi.h>
 #include <asm/guest_access.h>
 #include <asm/io_apic.h>
 #include <asm/irq.h>
@@ -29,16 +32,20 @@
 int physdev_domain_init(struct domain *d)
 {
     unsigned int i;
+    unsigned int n = d->is_privileged ? NR_DOM0_PIRQS
+                                      : irq_nr_gsis() + NR_DOMU_EXTRA_PIRQS;
 
     d->arch.pirq_eoi_mfn = INVALID_MFN;
-    if ( !d->is_privileged )
-        return 0;
-    d->arch.pirqs = xzalloc_array(struct pirq, NR_DOM0_PIRQS);
+    d->arch.pirqs = xzalloc_array(struct pirq, n);
     if ( !d->arch.pirqs )
         return -ENOMEM;
-    for ( i = 0; i < NR_DOM0_PIRQS; i++ )
+    for ( i = 0; i < n; i++ )
         d->arch.pirqs[i].gsi = -1;
-    d->arch.nr_pirqs = NR_DOM0_PIRQS;
+    d->arch.nr_pirqs = n;
+    BUILD_BUG_ON(sizeof(d->arch.irq_access) * 8 < NR_GSIS);
+    if ( d->is_privileged )
+        for ( i = 1; i < irq_nr_gsis(); i++ )
+            set_bit(i, d->arch.irq_access);
 
     return 0;
 }
@@ -73,6 +80,57 @@ void physdev_domain_destroy(struct domain *d)
     xfree(d->arch.pirqs);
     d->arch.pirqs = NULL;
     d->arch.nr_pirqs = 0;
+}
+
+/* The MCFG's MMCONFIG areas, which dom0 reports back (pci_mmcfg_reserved). */
+#define MAX_MMCFG 8
+static struct mmcfg {
+    uint64_t address;
+    uint16_t segment;
+    uint8_t start_bus, end_bus;
+} mmcfgs[MAX_MMCFG];
+static unsigned int nr_mmcfgs;
+
+void __init physdev_init(void)
+{
+    /* After the header: 8 reserved bytes, then 16-byte entries. */
+    const struct acpi_table_header *h = acpi_find_table("MCFG", 0);
+    const uint8_t *e, *end;
+
+    if ( !h )
+        return;
+    end = (const uint8_t *)h + h->length;
+    for ( e = (const uint8_t *)(h + 1) + 8;
+          e + 16 <= end && nr_mmcfgs < MAX_MMCFG; e += 16 )
+    {
+        struct mmcfg *m = &mmcfgs[nr_mmcfgs++];
+
+        memcpy(&m->address, e, 8);
+        memcpy(&m->segment, e + 8, 2);
+        m->start_bus = e[10];
+        m->end_bus = e[11];
+    }
+}
+
+/*
+ * Xen's answer: the area must be one the MCFG describes (-ENODEV if no
+ * entry has that segment and bus range, -EIO if its address differs).
+ * Nothing changes here: MMCONFIG is I/O memory dom0 maps itself, and
+ * the hypervisor uses none of it.
+ */
+static long mmcfg_reserved(const struct physdev_pci_mmcfg_reserved *r)
+{
+    unsigned int i;
+
+    if ( r->flags & ~XEN_PCI_MMCFG_RESERVED )
+        return -EINVAL;
+    for ( i = 0; i < nr_mmcfgs; i++ )
+        if ( mmcfgs[i].segment == r->segment &&
+             mmcfgs[i].start_bus == r->start_bus &&
+             mmcfgs[i].end_bus == r->end_bus )
+            return mmcfgs[i].address == r->address ? 0 : -EIO;
+
+    return -ENODEV;
 }
 
 /* Writes pirq's bit of d's EOI bitmap, if it registered one. */
@@ -155,15 +213,15 @@ static int pirq_target(domid_t domid, struct domain **dp)
 
 /*
  * The GSI a map_pirq index names. As in Xen, the index is an IRQ
- * number: below 16 an ISA IRQ, reached through the MADT's overrides
- * (IRQ 0, the timer, is never a guest's), from 16 on the GSI itself.
+ * number: below 16 an ISA IRQ, reached through the MADT's overrides,
+ * from 16 on the GSI itself.
  */
 static int index_gsi(int index)
 {
     bool level, active_low;
     unsigned int gsi;
 
-    if ( index <= 0 || index >= (int)irq_nr_gsis() )
+    if ( index < 0 || index >= (int)irq_nr_gsis() )
         return -EINVAL;
     gsi = index < 16 ? io_apic_isa_irq_gsi(index, &level, &active_low)
                      : (unsigned int)index;
@@ -214,9 +272,13 @@ static int map_gsi(struct domain *d, int index, int *pirq_p)
               (d->arch.pirqs[pirq].gsi >= 0 &&
                d->arch.pirqs[pirq].gsi != gsi) )
         rc = -EEXIST;
+    /* Then, as Xen, the access check (IRQ 0 never; an unmapped IRQ no more). */
+    if ( !rc && !test_bit(index, d->arch.irq_access) )
+        rc = -EPERM;
     if ( !rc )
     {
         d->arch.pirqs[pirq].gsi = gsi;
+        d->arch.pirqs[pirq].irq = index;
         *pirq_p = pirq;
     }
     spin_unlock(&d->event_lock);
@@ -266,6 +328,7 @@ static long unmap_pirq(const struct physdev_unmap_pirq *u)
             irq_guest_unbind(p->gsi, d);
         p->live = false;
         p->gsi = -1;
+        clear_bit(p->irq, d->arch.irq_access);
     }
     spin_unlock(&d->event_lock);
 
@@ -485,7 +548,7 @@ long do_physdev_op(unsigned long cmd, unsigned long arg)
             return -EPERM;
         if ( copy_from_guest_va(&r, arg, sizeof(r)) )
             return -EFAULT;
-        return 0;
+        return mmcfg_reserved(&r);
     }
 
     default:

@@ -10,6 +10,7 @@
 #include <asm/e820.h>
 #include <asm/dom0_build.h>
 #include <asm/irq.h>
+#include <asm/physdev.h>
 #include <asm/fixmap.h>
 #include <asm/i387.h>
 #include <asm/i8259.h>
@@ -138,6 +139,7 @@ void __init __start_xen(paddr_t mbi_pa)
     pic_disable();
     io_apic_init();
     irq_init();
+    physdev_init();
 
     fpu_init();
     pv_syscall_init_cpu();

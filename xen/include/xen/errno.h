@@ -7,6 +7,7 @@
 #define ENOENT  2
 #define ESRCH   3
 #define EIO     5
+#define ENODEV 19
 #define ENXIO   6
 #define E2BIG   7
 #define ENOEXEC 8

@@ -63,6 +63,8 @@ struct arch_domain {
     /* PIRQs (asm/physdev.h): nr_pirqs of them, under the event_lock. */
     struct pirq *pirqs;
     unsigned int nr_pirqs;
+    /* IRQs (map_pirq indexes) it may map: Xen's per-domain IRQ access. */
+    unsigned long irq_access[256 / (8 * sizeof(unsigned long))];
     mfn_t pirq_eoi_mfn;          /* the EOI bitmap frame, or INVALID_MFN */
 };
 

@@ -7,9 +7,10 @@
  * semantics for a PV dom0; docs/designs/dom0-interrupts.md.
  *
  * A PIRQ is a domain's name for a physical interrupt line. A privileged
- * domain has NR_DOM0_PIRQS of them, any other none (so every PIRQ call
- * of a domU fails as Xen's do for a domain with no access). Each PIRQ
- * is:
+ * domain has NR_DOM0_PIRQS of them, any other the GSIs' count plus
+ * NR_DOMU_EXTRA_PIRQS, as Xen; a domU may not map any (no passthrough),
+ * so its PIRQ calls fail as Xen's do for lines it has no access to.
+ * Each PIRQ is:
  *  - mapped (map_pirq) to one GSI, or not; a GSI is mapped to at most
  *    one PIRQ of a domain. Dom0 asks for PIRQ == GSI, which Xen and
  *    Xenon give it;
@@ -19,6 +20,11 @@
  *    bound PIRQ makes it dead but leaves the port bound until closed,
  *    as Xen's forced unbind does.
  * The PIRQ table changes only under the domain's event_lock.
+ *
+ * IRQ access: the IRQs (map_pirq indexes) a domain may map, as Xen
+ * keeps them. dom0 starts with all but IRQ 0 (the timer), a domU with
+ * none; unmap_pirq takes the IRQ away again (as Xen's unmap does), so
+ * dom0 cannot map a line it has given up.
  *
  * The EOI bitmap (PHYSDEVOP_pirq_eoi_gmfn_v2): a guest frame whose bit
  * n says PIRQ n needs PHYSDEVOP_eoi. As in Xen the hypervisor writes a
@@ -34,15 +40,20 @@
 struct domain;
 
 #define NR_DOM0_PIRQS 256
+#define NR_DOMU_EXTRA_PIRQS 32
 
 struct pirq {
     int16_t gsi;            /* mapped to, or -1 */
+    uint16_t irq;           /* mapped: the map_pirq index that did it */
     bool live;              /* bound at the GSI (irq_guest_bind() done) */
     bool level;             /* live: the guest must EOI it */
     evtchn_port_t port;     /* bound to, or 0 */
 };
 
-/* The PIRQ table: one for a privileged domain. -ENOMEM. */
+/* Boot, after acpi_boot_init(): reads the MCFG's MMCONFIG areas. */
+void physdev_init(void);
+
+/* The PIRQ table and IRQ access of a new domain. -ENOMEM. */
 int physdev_domain_init(struct domain *d);
 /* Unmaps every PIRQ and lets go of the EOI bitmap frame (domain_kill). */
 void physdev_domain_teardown(struct domain *d);
