@@ -76,14 +76,15 @@ def full_directmap(tmp_path_factory):
                          DIRECTMAP_SIZE_GB=64)
 
 
-def boot_linux(workdir, guest, fw, xen_gz=None, extra="", qemu_args=()):
+def boot_linux(workdir, guest, fw, xen_gz=None, extra="", qemu_args=(),
+               send=()):
     kernel, initrd = guest
     kwargs = {"xen_gz": xen_gz} if xen_gz else {}
     iso = make_iso(workdir, "console=com1 dom0_mem=512M dom0_max_vcpus=1 "
                    + extra, modules=[(kernel, "console=hvc0"),
                                      (initrd, "initrd")], **kwargs)
     return boot(iso, firmware=fw, smp=2, mem="1G", timeout=300,
-                qemu_args=qemu_args)
+                qemu_args=qemu_args, send=send)
 
 
 def assert_userspace(b):
