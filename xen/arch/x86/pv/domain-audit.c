@@ -11,7 +11,8 @@
  *    general ref on the frame it maps; a type ref too if it is an L2-L4
  *    entry (the table below) or a writable L1 entry (writable type);
  *  - each vCPU: its kernel and user roots (L4 type), its GDT and LDT
- *    frames (descriptor type), its registered vcpu_info (writable type).
+ *    frames (descriptor type), its registered vcpu_info (writable type);
+ *  - the domain's PIRQ EOI bitmap frame, if registered (writable type).
  *  - grants: each grant of the domain in use holds one general ref, and
  *    each device mapping of it its own (a host mapping's PTE is counted
  *    with the tables).
@@ -202,6 +203,8 @@ static int audit_paused(struct expected *x)
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
             count_vcpu(x, d->vcpu[i]);
+    if ( !mfn_eq(d->arch.pirq_eoi_mfn, INVALID_MFN) )
+        hold(x, d->arch.pirq_eoi_mfn, true);
 
     /* Each page's counts against what its holders account for. */
     spin_lock(&d->page_alloc_lock);
