@@ -50,22 +50,27 @@ int physdev_domain_init(struct domain *d)
     return 0;
 }
 
-void physdev_domain_teardown(struct domain *d)
+/* Makes every PIRQ of d dead and unmapped; ports stay as they are. */
+static void unmap_all(struct domain *d)
 {
     unsigned int i;
 
-    spin_lock(&d->event_lock);
     for ( i = 0; i < d->arch.nr_pirqs; i++ )
     {
         struct pirq *p = &d->arch.pirqs[i];
 
-        /* evtchn_destroy() closed the ports, which made them dead. */
-        ASSERT(!p->live);
         if ( p->live )
             irq_guest_unbind(p->gsi, d);
         p->live = false;
         p->gsi = -1;
     }
+}
+
+void physdev_domain_teardown(struct domain *d)
+{
+    spin_lock(&d->event_lock);
+    /* evtchn_destroy() closed the ports, which made their PIRQs dead. */
+    unmap_all(d);
     spin_unlock(&d->event_lock);
 
     if ( !mfn_eq(d->arch.pirq_eoi_mfn, INVALID_MFN) )
@@ -77,6 +82,12 @@ void physdev_domain_teardown(struct domain *d)
 
 void physdev_domain_destroy(struct domain *d)
 {
+    /*
+     * A domain freed without domain_kill() may still have live lines:
+     * no interrupt may find it once it is gone. Its PIRQ ports, closed
+     * after this, then find no PIRQ (pirq_unbind_port()).
+     */
+    unmap_all(d);
     xfree(d->arch.pirqs);
     d->arch.pirqs = NULL;
     d->arch.nr_pirqs = 0;
@@ -181,7 +192,9 @@ void pirq_unbind_port(struct domain *d, unsigned int pirq)
     struct pirq *p;
 
     ASSERT(spin_is_locked(&d->event_lock));
-    ASSERT(pirq < d->arch.nr_pirqs);
+    /* The table is gone already if d is being freed. */
+    if ( pirq >= d->arch.nr_pirqs )
+        return;
     p = &d->arch.pirqs[pirq];
     if ( p->live )
         irq_guest_unbind(p->gsi, d);

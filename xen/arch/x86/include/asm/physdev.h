@@ -57,7 +57,7 @@ void physdev_init(void);
 int physdev_domain_init(struct domain *d);
 /* Unmaps every PIRQ and lets go of the EOI bitmap frame (domain_kill). */
 void physdev_domain_teardown(struct domain *d);
-/* Frees the table. */
+/* Unbinds any line still live, frees the table (domain_destroy). */
 void physdev_domain_destroy(struct domain *d);
 
 /*
