@@ -3,10 +3,12 @@
 #
 # run-qemu.sh --iso ISO [--firmware bios|efi] [--mem SIZE] [--smp N]
 #             [--accel tcg|kvm] [--cpu MODEL] [--gdb] [--batch] [--icount]
+#             [-- QEMU_ARG...]
 # Boots ISO under QEMU with the serial console on standard I/O. QEMU ends
 # by itself on power-off, and on reset (-no-reboot). --batch leaves out
 # the monitor, for tests; --gdb waits for gdb on port 1234; --icount runs
 # with -icount shift=0 (the TSC counts instructions: repeatable timings).
+# Arguments after -- go to QEMU as they are (extra disks, say).
 set -eu
 
 iso="" firmware=bios mem=1G smp=1 accel=tcg cpu=Haswell-noTSX-IBRS
@@ -22,6 +24,7 @@ while [ $# -gt 0 ]; do
     --gdb) gdb=yes ;;
     --batch) batch=yes ;;
     --icount) icount=yes ;;
+    --) shift; break ;;
     *) echo "run-qemu: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -33,8 +36,9 @@ tcg|kvm) ;;
 *) echo "run-qemu: ACCEL must be tcg or kvm" >&2; exit 2 ;;
 esac
 
+# What is left in "$@" are the extra QEMU arguments: they stay at the end.
 set -- -machine q35 -accel "$accel" -cpu "$cpu" -m "$mem" -smp "$smp" \
-       -display none -no-reboot -cdrom "$iso" -boot d
+       -display none -no-reboot -cdrom "$iso" -boot d "$@"
 
 case "$firmware" in
 bios) ;;

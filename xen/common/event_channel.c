@@ -11,7 +11,10 @@
  * dropped and taken again in order. The peer cannot vanish meanwhile
  * without first unbinding the pair, which the recheck then sees.
  *
- * Not supported: PIRQs (bind_pirq -ENOSYS), the FIFO ABI
+ * PIRQ ports: bind_pirq and closing leave the line's side to
+ * asm/physdev.h (x86's PIRQ table) under the same event_lock.
+ *
+ * Not supported: the FIFO ABI
  * (init_control, expand_array, set_priority -ENOSYS, so guests keep the
  * 2-level ABI), ports consumed by Xen itself.
  */
@@ -23,6 +26,7 @@
 #include <xen/string.h>
 #include <xen/xmalloc.h>
 #include <asm/guest_access.h>
+#include <asm/physdev.h>
 #include <public/event_channel.h>
 #include <public/xen.h>
 
@@ -220,6 +224,34 @@ static long bind_ipi(struct evtchn_bind_ipi *b)
     return port < 0 ? port : 0;
 }
 
+static long bind_pirq(struct evtchn_bind_pirq *b)
+{
+    struct domain *d = current->domain;
+    int port, rc;
+
+    spin_lock(&d->event_lock);
+    port = alloc_port(d);
+    if ( port > 0 )
+    {
+        /* Bound on vCPU 0, then moved with bind_vcpu (as Xen). */
+        d->evtchn[port].notify_vcpu = 0;
+        d->evtchn[port].pirq = b->pirq;
+        write_atomic(&d->evtchn[port].state, ECS_PIRQ);
+        rc = pirq_bind_port(d, b->pirq, port,
+                            b->flags & BIND_PIRQ__WILL_SHARE);
+        if ( rc )
+        {
+            free_port(d, port);
+            port = rc;
+        }
+        else
+            b->port = port;
+    }
+    spin_unlock(&d->event_lock);
+
+    return port < 0 ? port : 0;
+}
+
 /*
  * Takes the peer's lock for closing d's interdomain port e while d's is
  * held, in the lock order; returns with both held and e still bound to
@@ -301,6 +333,10 @@ static long close_port(struct domain *d, evtchn_port_t port)
         }
         /* Changed while the locks were retaken (the peer closed it...). */
         goto again;
+    case ECS_PIRQ:
+        pirq_unbind_port(d, e->pirq);
+        free_port(d, port);
+        break;
     default: /* ECS_UNBOUND, ECS_IPI */
         free_port(d, port);
         break;
@@ -387,6 +423,10 @@ static long status(struct evtchn_status *st)
     case ECS_IPI:
         st->status = EVTCHNSTAT_ipi;
         break;
+    case ECS_PIRQ:
+        st->status = EVTCHNSTAT_pirq;
+        st->u.pirq = e->pirq;
+        break;
     }
     st->vcpu = e->notify_vcpu;
     spin_unlock(&d->event_lock);
@@ -418,6 +458,8 @@ static long bind_vcpu(struct domain *d, struct evtchn_bind_vcpu *b)
         /* fall through */
     case ECS_UNBOUND:
     case ECS_INTERDOMAIN:
+    case ECS_PIRQ:
+        /* A PIRQ's line stays routed to CPU 0; only the vCPU told moves. */
         write_atomic(&e->notify_vcpu, b->vcpu);
         break;
     default: /* free, IPI: their vCPU is fixed (as Xen) */
@@ -519,6 +561,8 @@ long do_event_channel_op(unsigned long cmd, unsigned long arg)
         return WITH_ARG(struct evtchn_bind_virq, bind_virq);
     case EVTCHNOP_bind_ipi:
         return WITH_ARG(struct evtchn_bind_ipi, bind_ipi);
+    case EVTCHNOP_bind_pirq:
+        return WITH_ARG(struct evtchn_bind_pirq, bind_pirq);
     case EVTCHNOP_status:
         return WITH_ARG(struct evtchn_status, status);
     case EVTCHNOP_reset:
@@ -540,7 +584,7 @@ long do_event_channel_op(unsigned long cmd, unsigned long arg)
         return cmd == EVTCHNOP_close ? close_port(d, port)
                : cmd == EVTCHNOP_send ? send(d, port) : unmask(d, port);
     default:
-        /* bind_pirq; the FIFO ABI's init_control, expand_array, priority. */
+        /* The FIFO ABI's init_control, expand_array, priority. */
         return -ENOSYS;
     }
 }

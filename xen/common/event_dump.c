@@ -14,7 +14,7 @@
 static const char *const state_names[] = {
     [ECS_FREE] = "free", [ECS_UNBOUND] = "unbound",
     [ECS_INTERDOMAIN] = "interdomain", [ECS_VIRQ] = "virq",
-    [ECS_IPI] = "ipi",
+    [ECS_IPI] = "ipi", [ECS_PIRQ] = "pirq",
 };
 
 static void dump_domain_events(struct domain *d, void *unused)
@@ -46,6 +46,8 @@ static void dump_domain_events(struct domain *d, void *unused)
                                                    : "?");
         if ( e->state == ECS_VIRQ )
             printk(" %u", e->virq);
+        if ( e->state == ECS_PIRQ )
+            printk(" %u", e->pirq);
         if ( e->state == ECS_INTERDOMAIN && e->remote_dom )
             printk(" d%u:%u", e->remote_dom->domain_id, e->remote_port);
         printk(", vCPU %u%s%s\n", e->notify_vcpu,

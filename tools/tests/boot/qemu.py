@@ -123,8 +123,10 @@ def make_iso(workdir, cmdline, modules=(), xen_gz=XEN_GZ, grub_before=""):
 
 
 def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
-         until=None, icount=False, send=()):
+         until=None, icount=False, send=(), qemu_args=()):
     """Boots iso; see the module docstring for when it stops.
+
+    qemu_args: more QEMU arguments, as they are (a second disk, say).
 
     send: (text, data) pairs, taken in order. Each waits for text in the
     output after the point where the previous pair's text was found (so
@@ -138,6 +140,8 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
         argv += ["--cpu", cpu]
     if icount:
         argv += ["--icount"]
+    if qemu_args:
+        argv += ["--"] + list(qemu_args)
     start = time.monotonic()
     # A file, not a pipe: nobody reads stderr while the boot runs, and a
     # full pipe would stall QEMU.

@@ -37,21 +37,32 @@ poweroff -f
 """
 
 
-def make_guest(tmp_path_factory, init_script):
-    """(kernel, initrd) with init_script as the initramfs's /init."""
+def fetch_guest():
+    """(kernel, busybox) from the cache, fetched on first use."""
     r = subprocess.run(["sh", os.path.join(SCRIPTS, "fetch-debian-guest.sh")],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        universal_newlines=True)
     # No skip: a test that cannot fetch its guest says so and fails.
     assert r.returncode == 0, r.stdout
-    kernel, busybox = r.stdout.split()[:2]
-    work = tmp_path_factory.mktemp("linux")
+    return r.stdout.split()[:2]
+
+
+def make_initrd(work, busybox, init_text, modules=()):
+    """An initramfs in directory work with init_text as /init and the
+    kernel modules given in /lib/modules; its path."""
     init = work / "init"
-    init.write_text(init_script)
+    init.write_text(init_text)
     initrd = str(work / "initrd.gz")
     subprocess.run(["sh", os.path.join(SCRIPTS, "mkinitramfs.sh"), busybox,
-                    str(init), initrd], check=True)
-    return kernel, initrd
+                    str(init), initrd] + list(modules), check=True)
+    return initrd
+
+
+def make_guest(tmp_path_factory, init_text):
+    """(kernel, initrd) with init_text as the initramfs's /init."""
+    kernel, busybox = fetch_guest()
+    return kernel, make_initrd(tmp_path_factory.mktemp("linux"), busybox,
+                               init_text)
 
 
 @pytest.fixture(scope="module")
@@ -70,13 +81,15 @@ def full_directmap(tmp_path_factory):
                          DIRECTMAP_SIZE_GB=64)
 
 
-def boot_linux(workdir, guest, fw, xen_gz=None, extra="", vcpus=1, smp=2):
+def boot_linux(workdir, guest, fw, xen_gz=None, extra="", vcpus=1, smp=2,
+               qemu_args=(), send=()):
     kernel, initrd = guest
     kwargs = {"xen_gz": xen_gz} if xen_gz else {}
     iso = make_iso(workdir, "console=com1 dom0_mem=512M dom0_max_vcpus=%d "
                    % vcpus + extra, modules=[(kernel, "console=hvc0"),
                                              (initrd, "initrd")], **kwargs)
-    return boot(iso, firmware=fw, smp=smp, mem="1G", timeout=300)
+    return boot(iso, firmware=fw, smp=smp, mem="1G", timeout=300,
+                qemu_args=qemu_args, send=send)
 
 
 def assert_userspace(b):

@@ -56,6 +56,8 @@
 #define ETIME   62
 #define EOPNOTSUPP 95
 #define EEXIST  17
+#define EIO     5
+#define ENODEV  19
 
 /* Page-table entry bits. */
 #define _PAGE_PRESENT   0x001UL

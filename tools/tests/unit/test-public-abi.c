@@ -318,6 +318,21 @@ TEST(physdev_setup_gsi)
     SIZE(struct physdev_setup_gsi, 8);
 }
 
+TEST(physdev_pci_structs)
+{
+    SIZE(struct physdev_manage_pci, 2);
+    SIZE(struct physdev_manage_pci_ext, 16);
+    OFFSET(struct physdev_manage_pci_ext, is_extfn, 4);
+    OFFSET(struct physdev_manage_pci_ext, physfn, 12);
+    SIZE(struct physdev_pci_device_add, 12);
+    OFFSET(struct physdev_pci_device_add, flags, 4);
+    OFFSET(struct physdev_pci_device_add, physfn, 8);
+    OFFSET(struct physdev_pci_device_add, optarr, 12);
+    SIZE(struct physdev_pci_device, 4);
+    SIZE(struct physdev_pci_mmcfg_reserved, 16);
+    SIZE(struct physdev_irq, 8);
+}
+
 TEST(physdev_set_iobitmap)
 {
     SIZE(struct physdev_set_iobitmap, 16);

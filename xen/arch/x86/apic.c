@@ -140,6 +140,8 @@ void apic_setup_cpu(void)
     apic_eoi();
 }
 
+paddr_t apic_phys_base;
+
 void __init apic_init_bsp(paddr_t madt_lapic_addr)
 {
     uint32_t eax, ebx, ecx, edx;
@@ -168,9 +170,10 @@ void __init apic_init_bsp(paddr_t madt_lapic_addr)
     else
         x2apic_enabled = false;
 
+    pa = madt_lapic_addr ? madt_lapic_addr : base & APIC_BASE_ADDR_MASK;
+    apic_phys_base = pa;
     if ( !x2apic_enabled )
     {
-        pa = madt_lapic_addr ? madt_lapic_addr : base & APIC_BASE_ADDR_MASK;
         xapic_regs = ioremap(pa, PAGE_SIZE);
         if ( !xapic_regs )
             panic("Cannot map the local APIC at %#lx", pa);

@@ -28,6 +28,7 @@
 #include <asm/page-owner.h>
 #include <asm/pg2virt.h>
 #include <asm/perdomain.h>
+#include <asm/physdev.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/system.h>
@@ -92,10 +93,16 @@ int arch_domain_create(struct domain *d)
 
     if ( perdomain_init(d) )
         return -ENOMEM;
+    if ( physdev_domain_init(d) )
+    {
+        perdomain_teardown(d);
+        return -ENOMEM;
+    }
 
     d->shared_info = alloc_xenheap_page();
     if ( !d->shared_info )
     {
+        physdev_domain_destroy(d);
         perdomain_teardown(d);
         return -ENOMEM;
     }
@@ -120,6 +127,7 @@ void arch_domain_teardown(struct domain *d)
             pv_vcpu_release_tables(d->vcpu[i]);
         }
     pv_drop_foreign_refs(d);
+    physdev_domain_teardown(d);
 }
 
 void arch_domain_destroy(struct domain *d)
@@ -130,6 +138,7 @@ void arch_domain_destroy(struct domain *d)
         free_xenheap_page(d->shared_info);
         d->shared_info = NULL;
     }
+    physdev_domain_destroy(d);
     perdomain_teardown(d);
 }
 

@@ -154,16 +154,11 @@ void __init io_apic_init(void)
  * An override's polarity and trigger fields of 0 mean "as the bus
  * defines", which for ISA is again high and edge.
  */
-int io_apic_route_isa_irq(unsigned int isa_irq, uint8_t vector,
-                          uint32_t dest_apic_id)
+unsigned int io_apic_isa_irq_gsi(unsigned int isa_irq, bool *level,
+                                 bool *active_low)
 {
     unsigned int gsi = isa_irq, i;
     uint16_t flags = 0;
-    uint64_t rte;
-
-    /* Without interrupt remapping an entry names an 8-bit APIC ID. */
-    if ( dest_apic_id > 0xff )
-        return -ERANGE;
 
     for ( i = 0; i < acpi_madt.nr_overrides; i++ )
         if ( acpi_madt.overrides[i].bus == 0 &&
@@ -174,20 +169,86 @@ int io_apic_route_isa_irq(unsigned int isa_irq, uint8_t vector,
             break;
         }
 
+    *active_low = (flags & ACPI_MADT_POLARITY_MASK) == ACPI_MADT_POLARITY_LOW;
+    *level = (flags & ACPI_MADT_TRIGGER_MASK) == ACPI_MADT_TRIGGER_LEVEL;
+
+    return gsi;
+}
+
+int io_apic_gsi_pin(unsigned int gsi, unsigned int *apic, unsigned int *pin)
+{
+    unsigned int i;
+
     for ( i = 0; i < nr_io_apics; i++ )
         if ( gsi >= io_apics[i].gsi_base &&
              gsi - io_apics[i].gsi_base < io_apics[i].nr_pins )
-            break;
-    if ( i == nr_io_apics )
+        {
+            *apic = i;
+            *pin = gsi - io_apics[i].gsi_base;
+            return 0;
+        }
+
+    return -ENOENT;
+}
+
+unsigned int io_apic_nr_gsis(void)
+{
+    unsigned int i, n = 0;
+
+    for ( i = 0; i < nr_io_apics; i++ )
+        n = max(n, io_apics[i].gsi_base + io_apics[i].nr_pins);
+
+    return n;
+}
+
+int io_apic_by_address(paddr_t address)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr_io_apics; i++ )
+        if ( io_apics[i].address == address )
+            return i;
+
+    return -EINVAL;
+}
+
+void io_apic_set_masked(unsigned int apic, unsigned int pin, bool masked)
+{
+    unsigned long flags;
+    uint32_t low;
+
+    spin_lock_irqsave(&io_apic_lock, flags);
+    low = __io_apic_read(apic, IO_APIC_RTE_LOW(pin));
+    if ( masked )
+        low |= IO_APIC_RTE_MASKED;
+    else
+        low &= ~IO_APIC_RTE_MASKED;
+    __io_apic_write(apic, IO_APIC_RTE_LOW(pin), low);
+    spin_unlock_irqrestore(&io_apic_lock, flags);
+}
+
+int io_apic_route_isa_irq(unsigned int isa_irq, uint8_t vector,
+                          uint32_t dest_apic_id)
+{
+    unsigned int gsi, apic, pin;
+    bool level, active_low;
+    uint64_t rte;
+
+    /* Without interrupt remapping an entry names an 8-bit APIC ID. */
+    if ( dest_apic_id > 0xff )
+        return -ERANGE;
+
+    gsi = io_apic_isa_irq_gsi(isa_irq, &level, &active_low);
+    if ( io_apic_gsi_pin(gsi, &apic, &pin) )
         return -ENOENT;
 
     rte = vector | ((uint64_t)dest_apic_id << IO_APIC_RTE_DEST_SHIFT);
-    if ( (flags & ACPI_MADT_POLARITY_MASK) == ACPI_MADT_POLARITY_LOW )
+    if ( active_low )
         rte |= IO_APIC_RTE_ACTIVE_LOW;
-    if ( (flags & ACPI_MADT_TRIGGER_MASK) == ACPI_MADT_TRIGGER_LEVEL )
+    if ( level )
         rte |= IO_APIC_RTE_LEVEL;
-    io_apic_write_rte(i, gsi - io_apics[i].gsi_base, rte);
-    set_bit(gsi - io_apics[i].gsi_base, io_apics[i].routed);
+    io_apic_write_rte(apic, pin, rte);
+    set_bit(pin, io_apics[apic].routed);
 
     return gsi;
 }

@@ -9,6 +9,8 @@
 #include <asm/bootinfo.h>
 #include <asm/e820.h>
 #include <asm/dom0_build.h>
+#include <asm/irq.h>
+#include <asm/physdev.h>
 #include <asm/fixmap.h>
 #include <asm/i387.h>
 #include <asm/i8259.h>
@@ -136,6 +138,8 @@ void __init __start_xen(paddr_t mbi_pa)
                    boot_info.rsdp_len);
     pic_disable();
     io_apic_init();
+    irq_init();
+    physdev_init();
 
     fpu_init();
     pv_syscall_init_cpu();

@@ -7,6 +7,7 @@
 #define ENOENT  2
 #define ESRCH   3
 #define EIO     5
+#define ENODEV 19
 #define ENXIO   6
 #define E2BIG   7
 #define ENOEXEC 8
@@ -24,5 +25,6 @@
 #define ETIME  62
 /* Internal only, never returned to a guest: "continue this later". */
 #define ERESTART 85
+#define EOPNOTSUPP 95
 
 #endif /* XEN_ERRNO_H */

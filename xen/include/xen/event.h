@@ -8,13 +8,15 @@
  * xen/common/event_2l.c the delivery through shared_info and vcpu_info.
  *
  * A domain has max_evtchns ports (4096 for a 64-bit guest), each FREE,
- * UNBOUND, INTERDOMAIN, VIRQ or IPI (struct evtchn, xen/sched.h).
+ * UNBOUND, INTERDOMAIN, VIRQ, IPI or PIRQ (struct evtchn, xen/sched.h).
  * Invariants:
  *  - port 0 is never handed out; allocation takes the lowest free port;
  *  - an INTERDOMAIN port and its peer point at each other; closing one
  *    end turns the other UNBOUND, bindable again by the closer's domain;
  *  - a VIRQ port is in exactly one virq_to_evtchn[] slot: its notify
  *    vCPU's for a per-vCPU VIRQ, vCPU 0's for a global one;
+ *  - a PIRQ port is its PIRQ's only port (asm/physdev.h); closing it
+ *    masks the line if it was live;
  *  - a closed port is FREE, not pending, notifies vCPU 0.
  *
  * Locking: d->event_lock for any change to d's ports; an interdomain

@@ -66,10 +66,12 @@ enum evtchn_state {
     ECS_INTERDOMAIN,             /* connected to remote_dom's remote_port */
     ECS_VIRQ,                    /* a VIRQ_* of the domain */
     ECS_IPI,                     /* sent by the domain to itself */
+    ECS_PIRQ,                    /* a physical interrupt line (PIRQ) */
 };
 struct evtchn {
     uint8_t state;               /* enum evtchn_state */
     uint8_t virq;                /* ECS_VIRQ: which */
+    uint16_t pirq;               /* ECS_PIRQ: which */
     domid_t remote_domid;        /* ECS_UNBOUND: who may bind it */
     uint32_t notify_vcpu;        /* the vCPU it is delivered to */
     uint32_t remote_port;        /* ECS_INTERDOMAIN: the peer's port */

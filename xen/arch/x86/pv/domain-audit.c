@@ -12,7 +12,8 @@
  *    entry (the table below) or a writable L1 entry (writable type);
  *  - each vCPU: its kernel and user roots (L4 type), its GDT and LDT
  *    frames (descriptor type), its registered vcpu_info (writable type),
- *    and the tables it is devalidating in pieces (count_dying()).
+ *    and the tables it is devalidating in pieces (count_dying());
+ *  - the domain's PIRQ EOI bitmap frame, if registered (writable type).
  *  - grants: each grant of the domain in use holds one general ref, and
  *    each device mapping of it its own (a host mapping's PTE is counted
  *    with the tables).
@@ -245,6 +246,8 @@ static int audit_paused(struct expected *x)
             count_vcpu(x, d->vcpu[i]);
             count_dying(x, d->vcpu[i]);
         }
+    if ( !mfn_eq(d->arch.pirq_eoi_mfn, INVALID_MFN) )
+        hold(x, d->arch.pirq_eoi_mfn, true);
 
     /* Each page's counts against what its holders account for. */
     spin_lock(&d->page_alloc_lock);

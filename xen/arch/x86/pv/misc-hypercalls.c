@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The x86 hypercalls of the first set that are small: physdev_op
- * (set_iopl), platform_op, and memory_op's dispatch (reservations and
- * exchange in xen/common/memory.c) and x86 queries.
+ * The x86 hypercalls of the first set that are small: platform_op, and
+ * memory_op's dispatch (reservations and exchange in xen/common/memory.c)
+ * and x86 queries. physdev_op is xen/arch/x86/physdev.c.
  */
 #include <xen/errno.h>
 #include <xen/hypercall.h>
@@ -14,33 +14,7 @@
 #include <asm/guest_access.h>
 #include <asm/m2p.h>
 #include <public/memory.h>
-#include <public/physdev.h>
 #include <public/platform.h>
-
-long do_physdev_op(unsigned long cmd, unsigned long arg)
-{
-    switch ( cmd )
-    {
-    case PHYSDEVOP_set_iopl:
-    {
-        struct physdev_set_iopl s;
-
-        /*
-         * Any PV domain may set it, as in Xen; a domU's ports stay
-         * refused whatever it says (emul-priv-op.c's io_allowed()), as
-         * Xen's empty I/O port range for a domU does.
-         */
-        if ( copy_from_guest_va(&s, arg, sizeof(s)) )
-            return -EFAULT;
-        if ( s.iopl > 3 )
-            return -EINVAL;
-        current->arch.iopl = s.iopl;
-        return 0;
-    }
-    default:
-        return -ENOSYS;
-    }
-}
 
 long do_platform_op(unsigned long arg)
 {

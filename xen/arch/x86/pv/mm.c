@@ -41,6 +41,8 @@
 #include <xen/flushtlb.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <asm/apic.h>
+#include <asm/io_apic.h>
 #include <asm/l4-slots.h>
 #include <asm/page-owner.h>
 #include <asm/pv-mm.h>
@@ -132,17 +134,36 @@ static struct page_info *entry_page(pgentry_t e)
 }
 
 /*
+ * The interrupt controllers are the hypervisor's: dom0 reaches the
+ * IO-APICs through physdev_op (setup_gsi, map_pirq, apic_read) and has
+ * no local APIC of its own, so their pages are never mapped by a guest
+ * (a write could reroute or mask the hypervisor's own interrupts).
+ */
+static bool hypervisor_mmio(mfn_t mfn)
+{
+    unsigned int i;
+
+    if ( mfn_x(mfn) == (apic_phys_base >> PAGE_SHIFT) )
+        return true;
+    for ( i = 0; i < nr_io_apics; i++ )
+        if ( mfn_x(mfn) == (io_apics[i].address >> PAGE_SHIFT) )
+            return true;
+
+    return false;
+}
+
+/*
  * Frames dom0 may map that are not RAM: I/O memory and firmware areas
- * (the frame table marks non-RAM frames offline). The hypervisor's own
- * devices among them (local APIC, IO-APIC, HPET) are not kept from dom0
- * yet: that is the next milestone's I/O permission work.
+ * (the frame table marks non-RAM frames offline), but the hypervisor's
+ * interrupt controllers. The HPET, which the hypervisor only reads at
+ * boot to calibrate its clocks, is dom0's to map.
  */
 static bool iomem_mappable(const struct domain *d, mfn_t mfn)
 {
     /* Beyond the CPU's address width an entry would fault in any case. */
     if ( mfn_x(mfn) >= (1UL << (paddr_bits() - PAGE_SHIFT)) )
         return false;
-    return d->is_privileged &&
+    return d->is_privileged && !hypervisor_mmio(mfn) &&
            (!mfn_valid(mfn) ||
             (mfn_to_page(mfn)->count_info & PGC_state_mask) ==
             PGC_state_offline);

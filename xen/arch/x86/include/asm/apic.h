@@ -63,6 +63,12 @@
 #define CPUID1_ECX_X2APIC       (1U << 21)
 #define CPUID1_ECX_TSC_DEADLINE (1U << 24)
 
+/*
+ * The local APICs' MMIO page (the MADT's or the MSR's), mapped or not:
+ * the hypervisor's, never a guest's. Set by apic_init_bsp().
+ */
+extern paddr_t apic_phys_base;
+
 /* Set by apic_init_bsp(): the machine runs its APICs in x2APIC mode. */
 extern bool x2apic_enabled;
 

@@ -52,11 +52,20 @@ struct trap_bounce {
 /* arch_vcpu.flags */
 #define TF_kernel_mode 1
 
+struct pirq;
+
 struct arch_domain {
     mfn_t perdomain_l3;          /* this domain's L3 for L4 slot 260 */
     unsigned long vm_assist;     /* VMASST_* enabled by the guest */
     unsigned long p2m_size;      /* pseudo-physical frames at build time */
     bool is_32bit_pv;            /* never, for now: refused at build */
+
+    /* PIRQs (asm/physdev.h): nr_pirqs of them, under the event_lock. */
+    struct pirq *pirqs;
+    unsigned int nr_pirqs;
+    /* IRQs (map_pirq indexes) it may map: Xen's per-domain IRQ access. */
+    unsigned long irq_access[256 / (8 * sizeof(unsigned long))];
+    mfn_t pirq_eoi_mfn;          /* the EOI bitmap frame, or INVALID_MFN */
 };
 
 struct arch_vcpu {

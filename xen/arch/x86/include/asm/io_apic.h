@@ -45,7 +45,11 @@ struct io_apic {
     unsigned int gsi_base;      /* GSI of pin 0 */
     unsigned int nr_pins;
     unsigned int version;       /* bits 7:0 of the version register */
-    /* Pins io_apic_route_isa_irq() unmasked; every other stays masked. */
+    /*
+     * The hypervisor's own pins (io_apic_route_isa_irq()): never a
+     * guest's. Pins a guest has bound (xen/arch/x86/irq.c) are unmasked
+     * too, after boot; every other pin stays masked.
+     */
     unsigned long routed[BITS_TO_LONGS(256)];
 };
 
@@ -72,6 +76,26 @@ uint64_t io_apic_read_rte(unsigned int apic, unsigned int pin);
  * low half first, then the high half, then the low half as given.
  */
 void io_apic_write_rte(unsigned int apic, unsigned int pin, uint64_t rte);
+
+/*
+ * The GSI ISA IRQ isa_irq arrives on, through the MADT's interrupt
+ * source override for it if there is one, and that GSI's trigger and
+ * polarity (ISA's edge and active high unless the override says).
+ */
+unsigned int io_apic_isa_irq_gsi(unsigned int isa_irq, bool *level,
+                                 bool *active_low);
+
+/* The IO-APIC and pin of gsi: 0, or -ENOENT if no IO-APIC has it. */
+int io_apic_gsi_pin(unsigned int gsi, unsigned int *apic, unsigned int *pin);
+
+/* One past the highest GSI an IO-APIC in use has (0: none). */
+unsigned int io_apic_nr_gsis(void);
+
+/* The index in io_apics[] of the IO-APIC at address, or -EINVAL. */
+int io_apic_by_address(paddr_t address);
+
+/* Sets or clears the mask bit of pin's entry, leaving the rest as is. */
+void io_apic_set_masked(unsigned int apic, unsigned int pin, bool masked);
 
 /*
  * Routes ISA IRQ isa_irq (through the MADT's interrupt source override

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Device interrupts for guests: the hypervisor routes each GSI a guest
+ * uses to a vector of its own and turns the interrupt into an event on
+ * the port the guest bound (asm/irq.h has the rules).
+ *
+ * Every line goes to CPU 0. The handler runs there with interrupts off,
+ * whatever that CPU was doing; the event wakes the bound vCPU wherever
+ * it runs. Spreading lines over CPUs, and following the vCPU, are left
+ * for later: one CPU is enough for a dom0's disks and the cost is one
+ * IPI when the vCPU is elsewhere.
+ */
+#include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/init.h>
+#include <xen/keyhandler.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <asm/apic.h>
+#include <asm/io_apic.h>
+#include <asm/irq.h>
+#include <asm/smp.h>
+#include <asm/traps.h>
+
+struct gsi_state {
+    uint8_t vector;          /* 0: not set up */
+    bool level;
+    bool active_low;
+    bool in_flight;          /* level: masked until the guest's EOI */
+    struct domain *guest;    /* bound to, or NULL */
+    evtchn_port_t port;      /* the guest's port for it */
+    unsigned long count;     /* interrupts taken while set up */
+};
+
+static struct gsi_state gsis[NR_GSIS];
+/* The GSI each guest vector serves (valid where gsis[].vector says so). */
+static uint16_t vector_gsi[256];
+static unsigned int next_vector = GUEST_IRQ_VECTOR_FIRST;
+static DEFINE_SPINLOCK(irq_lock);
+
+unsigned int irq_nr_gsis(void)
+{
+    return min(io_apic_nr_gsis(), (unsigned int)NR_GSIS);
+}
+
+/* The hypervisor's own pin (its serial line)? */
+static bool gsi_is_xens(unsigned int apic, unsigned int pin)
+{
+    return test_bit(pin, io_apics[apic].routed);
+}
+
+static void gsi_interrupt(struct cpu_user_regs *regs)
+{
+    unsigned int gsi = vector_gsi[regs->vector], apic, pin;
+    struct gsi_state *g = &gsis[gsi];
+    struct domain *d;
+
+    ASSERT(gsi < NR_GSIS && g->vector == regs->vector);
+    spin_lock(&irq_lock);
+    g->count++;
+    d = g->guest;
+    /*
+     * Nobody to tell (unbound while it was on its way): keep it quiet.
+     * A level line also waits, masked, for the guest's EOI. Masking
+     * comes before the EOI so the line cannot come straight back.
+     */
+    if ( (!d || g->level) && !io_apic_gsi_pin(gsi, &apic, &pin) )
+    {
+        io_apic_set_masked(apic, pin, true);
+        g->in_flight = d != NULL;
+    }
+    apic_eoi();
+    if ( d )
+        evtchn_set_pending(
+            d->vcpu[read_atomic(&d->evtchn[g->port].notify_vcpu)], g->port);
+    spin_unlock(&irq_lock);
+}
+
+/* Under irq_lock: gives gsi a vector and writes its entry, masked. */
+static int setup_locked(unsigned int gsi, bool level, bool active_low)
+{
+    struct gsi_state *g = &gsis[gsi];
+    uint32_t dest = x86_cpu_to_apicid[0];
+    unsigned int apic, pin;
+    uint64_t rte;
+
+    if ( io_apic_gsi_pin(gsi, &apic, &pin) )
+        return -EINVAL;
+    if ( g->vector || gsi_is_xens(apic, pin) )
+        return -EEXIST;
+    /* Without interrupt remapping an entry names an 8-bit APIC ID. */
+    if ( dest > 0xff )
+        return -ERANGE;
+    if ( next_vector > GUEST_IRQ_VECTOR_LAST )
+        return -ENOSPC;
+
+    g->vector = next_vector++;
+    g->level = level;
+    g->active_low = active_low;
+    vector_gsi[g->vector] = gsi;
+    set_intr_handler(g->vector, gsi_interrupt);
+
+    rte = g->vector | IO_APIC_RTE_MASKED |
+          ((uint64_t)dest << IO_APIC_RTE_DEST_SHIFT);
+    if ( level )
+        rte |= IO_APIC_RTE_LEVEL;
+    if ( active_low )
+        rte |= IO_APIC_RTE_ACTIVE_LOW;
+    io_apic_write_rte(apic, pin, rte);
+
+    return 0;
+}
+
+int irq_setup_gsi(unsigned int gsi, bool level, bool active_low)
+{
+    unsigned long flags;
+    int rc;
+
+    if ( gsi >= irq_nr_gsis() )
+        return -EINVAL;
+    spin_lock_irqsave(&irq_lock, flags);
+    rc = setup_locked(gsi, level, active_low);
+    spin_unlock_irqrestore(&irq_lock, flags);
+
+    return rc;
+}
+
+/* The ISA IRQ whose line is gsi, or -1 (a PCI line, say). */
+static int gsi_isa_irq(unsigned int gsi, bool *level, bool *active_low)
+{
+    unsigned int irq;
+
+    for ( irq = 0; irq < 16; irq++ )
+        if ( io_apic_isa_irq_gsi(irq, level, active_low) == gsi )
+            return irq;
+
+    return -1;
+}
+
+int irq_guest_bind(unsigned int gsi, struct domain *d, evtchn_port_t port,
+                   bool *level)
+{
+    struct gsi_state *g;
+    unsigned int apic, pin;
+    unsigned long flags;
+    bool lvl = true, low = true;
+    int rc = 0;
+
+    if ( gsi >= irq_nr_gsis() || io_apic_gsi_pin(gsi, &apic, &pin) )
+        return -EINVAL;
+    g = &gsis[gsi];
+    if ( gsi_is_xens(apic, pin) )
+        return -EBUSY;
+    /* What the bus says, unless the guest said otherwise with setup_gsi. */
+    if ( gsi_isa_irq(gsi, &lvl, &low) < 0 )
+        lvl = low = true;
+
+    spin_lock_irqsave(&irq_lock, flags);
+    if ( g->guest )
+        rc = -EBUSY;
+    else if ( !g->vector )
+        rc = setup_locked(gsi, lvl, low);
+    if ( !rc )
+    {
+        g->guest = d;
+        g->port = port;
+        g->in_flight = false;
+        *level = g->level;
+        io_apic_set_masked(apic, pin, false);
+    }
+    spin_unlock_irqrestore(&irq_lock, flags);
+
+    return rc;
+}
+
+void irq_guest_unbind(unsigned int gsi, const struct domain *d)
+{
+    struct gsi_state *g = &gsis[gsi];
+    unsigned int apic, pin;
+    unsigned long flags;
+
+    ASSERT(gsi < NR_GSIS);
+    spin_lock_irqsave(&irq_lock, flags);
+    ASSERT(g->guest == d);
+    if ( g->guest == d && !io_apic_gsi_pin(gsi, &apic, &pin) )
+    {
+        io_apic_set_masked(apic, pin, true);
+        g->guest = NULL;
+        g->port = 0;
+        g->in_flight = false;
+    }
+    spin_unlock_irqrestore(&irq_lock, flags);
+}
+
+void irq_guest_eoi(unsigned int gsi, const struct domain *d)
+{
+    struct gsi_state *g = &gsis[gsi];
+    unsigned int apic, pin;
+    unsigned long flags;
+
+    ASSERT(gsi < NR_GSIS);
+    spin_lock_irqsave(&irq_lock, flags);
+    if ( g->guest == d && g->in_flight &&
+         !io_apic_gsi_pin(gsi, &apic, &pin) )
+    {
+        g->in_flight = false;
+        io_apic_set_masked(apic, pin, false);
+    }
+    spin_unlock_irqrestore(&irq_lock, flags);
+}
+
+static void dump_irqs(unsigned char key)
+{
+    unsigned int gsi, apic, pin;
+
+    printk("GSIs set up for guests (all to CPU 0):\n");
+    for ( gsi = 0; gsi < irq_nr_gsis(); gsi++ )
+    {
+        const struct gsi_state *g = &gsis[gsi];
+        uint64_t rte;
+
+        if ( !g->vector || io_apic_gsi_pin(gsi, &apic, &pin) )
+            continue;
+        rte = io_apic_read_rte(apic, pin);
+        printk("  GSI %u: vector %#x, %s, active %s, %lu interrupts, %s",
+               gsi, g->vector, g->level ? "level" : "edge",
+               g->active_low ? "low" : "high", g->count,
+               rte & IO_APIC_RTE_MASKED ? "masked" : "unmasked");
+        if ( g->guest )
+            printk(", d%u port %u%s", g->guest->domain_id, g->port,
+                   g->in_flight ? ", waiting for its EOI" : "");
+        printk("\n");
+    }
+}
+
+void __init irq_init(void)
+{
+    register_keyhandler('i', dump_irqs, "dump the GSIs routed for guests");
+}
