@@ -22,5 +22,6 @@
 #define ERANGE 34
 #define ENOSYS 38
 #define ETIME  62
+#define EOPNOTSUPP 95
 
 #endif /* XEN_ERRNO_H */
