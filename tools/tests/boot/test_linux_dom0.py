@@ -65,13 +65,14 @@ def full_directmap(tmp_path_factory):
                          DIRECTMAP_SIZE_GB=64)
 
 
-def boot_linux(workdir, guest, fw, xen_gz=None, extra=""):
+def boot_linux(workdir, guest, fw, xen_gz=None, extra="", **boot_args):
     kernel, initrd = guest
     kwargs = {"xen_gz": xen_gz} if xen_gz else {}
     iso = make_iso(workdir, "console=com1 dom0_mem=512M dom0_max_vcpus=1 "
                    + extra, modules=[(kernel, "console=hvc0"),
                                      (initrd, "initrd")], **kwargs)
-    return boot(iso, firmware=fw, smp=2, mem="1G", timeout=300)
+    boot_args.setdefault("timeout", 300)
+    return boot(iso, firmware=fw, smp=2, mem="1G", **boot_args)
 
 
 def assert_userspace(b):
