@@ -47,6 +47,13 @@ static unsigned int console_serial_mask = 1U << SERHND_COM1;
 static bool console_started;
 
 /*
+ * One CPU prints at a time, with interrupts off. A CPU that already
+ * holds the lock (an NMI or a fatal trap inside printk) prints without
+ * it rather than deadlock on itself: a garbled line beats no report.
+ */
+static DEFINE_SPINLOCK(console_lock);
+
+/*
  * Whose line the wire is in the middle of: none at a line start, where
  * the hypervisor's next byte gets the "(XEN) " prefix. A writer that
  * finds another's line open ends it first, so that every line on the
@@ -169,6 +176,8 @@ static void emit_raw(const char *s, size_t len)
 /* console_lock held: owner is about to write; end anyone else's line. */
 static void claim_line(enum line_owner owner)
 {
+    /* Also for a nested printk, which runs without taking it again. */
+    ASSERT(spin_is_locked_by_me(&console_lock));
     if ( line_owner != LINE_NONE && line_owner != owner )
     {
         emit_raw("\n", 1);
@@ -210,13 +219,6 @@ static unsigned int take_level(const char **fmt)
 
     return LVL_INFO;
 }
-
-/*
- * One CPU prints at a time, with interrupts off. A CPU that already
- * holds the lock (an NMI or a fatal trap inside printk) prints without
- * it rather than deadlock on itself: a garbled line beats no report.
- */
-static DEFINE_SPINLOCK(console_lock);
 
 void vprintk(const char *fmt, va_list args)
 {
