@@ -136,8 +136,9 @@ def test_reboot_methods(workdir, method, line):
     """reboot= picks where the reset starts; each way resets QEMU's q35
     by itself (QEMU exits under -no-reboot), so no later one is tried."""
     b = boot(make_iso(workdir, "console=com1 reboot=" + method),
-             timeout=120, send=[(TO_XEN, "R")])
+             timeout=120, send=[(TO_XEN, "R")], qmp=True)
     assert b.exited and not b.timed_out, b
+    assert b.shutdown_reasons() == ["guest-reset"], b
     text = after(b, "(XEN) Rebooting\n")
     assert text.startswith("(XEN) Rebooting\n" + line), b
     assert b.count("(XEN) Reset: ") == 1, b

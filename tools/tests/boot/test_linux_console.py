@@ -6,7 +6,8 @@ busybox's init with a shell on hvc0), booted as test_linux_dom0.py boots
 its own. Each test types at the shell through QEMU's standard input and
 checks what the hypervisor and dom0 printed, and how QEMU ended:
 -no-reboot turns a reset into QEMU's exit, so that a poweroff, a reboot
-and a crash all end the boot, each through its own path in the log.
+and a crash all end the boot, each through its own path in the log, and
+QEMU's QMP SHUTDOWN event says which it was (a power-off or a reset).
 Each test leaves the whole serial log in its tmp_path (serial.log).
 """
 
@@ -62,10 +63,9 @@ def check_no_failed_path(b):
         assert not b.has(text), (text, b)
 
 
-def test_shell_debug_keys_and_poweroff(workdir, dom0, tmp_path):
+def test_shell_input_and_debug_keys(workdir, dom0, tmp_path):
     """Typed input reaches dom0's shell; Ctrl-A x3 hands the keys to the
-    hypervisor and back; poweroff goes through ACPI S5 with the values
-    dom0 computed, and QEMU powers off."""
+    hypervisor and three more hand input back."""
     b = run(workdir, dom0, tmp_path, send=[
         (PROMPT, "echo XENON-$((6*7))\n"),
         ("XENON-42", CTRL_A * 3),
@@ -73,12 +73,9 @@ def test_shell_debug_keys_and_poweroff(workdir, dom0, tmp_path):
         (TO_XEN, "hqm0r"),
         (pressed("r"), CTRL_A * 3),
         (TO_DOM0, "echo XENON-$((7*8))\n"),
-        ("XENON-56", "poweroff\n"),
-    ])
-    assert b.exited and not b.timed_out, b
-    assert b.status == 0, b
+    ], until="XENON-56\n")
+    assert not b.exited and not b.timed_out, b
     check_xen_prefix(b)
-    check_no_failed_path(b)
 
     # At the end of boot, then the two switches.
     assert b.count(TO_DOM0) == 2 and b.count(TO_XEN) == 1, b
@@ -95,8 +92,20 @@ def test_shell_debug_keys_and_poweroff(workdir, dom0, tmp_path):
     zero = keys[keys.index(pressed("0")):keys.index(pressed("r"))]
     assert re.search(r"^\(XEN\) d0v0 state \((kernel|user) mode\):$", zero,
                      re.M), zero
-    census = CENSUS.findall(keys)
-    assert len(census) == 1, keys
+    assert len(CENSUS.findall(keys)) == 1, keys
+
+
+def test_poweroff(workdir, dom0, tmp_path):
+    """poweroff in dom0 goes through ACPI S5 with the values dom0
+    computed, and QEMU powers off (not a reset, not a spinning halt)."""
+    b = run(workdir, dom0, tmp_path, send=[(PROMPT, "poweroff\n")],
+            qmp=True)
+    assert b.exited and not b.timed_out, b
+    assert b.status == 0, b
+    assert b.shutdown_reasons() == ["guest-shutdown"], b
+    check_xen_prefix(b)
+    check_no_failed_path(b)
+    assert b.has("ACPI: PM: Preparing to enter system sleep state S5"), b
 
     # dom0 asked for S5 with its own PM1 value: the sleep type the
     # hypervisor found in the DSDT, SLP_EN set.
@@ -118,8 +127,9 @@ def test_shell_debug_keys_and_poweroff(workdir, dom0, tmp_path):
 def test_reboot(workdir, dom0, tmp_path):
     """reboot in dom0: SCHEDOP_shutdown(reboot), then the ACPI reset
     register, which QEMU (-no-reboot) turns into its exit."""
-    b = run(workdir, dom0, tmp_path, send=[(PROMPT, "reboot\n")])
+    b = run(workdir, dom0, tmp_path, send=[(PROMPT, "reboot\n")], qmp=True)
     assert b.exited and not b.timed_out, b
+    assert b.shutdown_reasons() == ["guest-reset"], b
     check_xen_prefix(b)
     check_no_failed_path(b)
     assert b.has("reboot: Restarting system"), b
@@ -158,9 +168,9 @@ def check_crash_report(b):
 
 
 def test_panic_reboots(workdir, dom0, tmp_path):
-    b = run(workdir, dom0, tmp_path,
-            send=[(PROMPT, CRASH)])
+    b = run(workdir, dom0, tmp_path, send=[(PROMPT, CRASH)], qmp=True)
     assert b.exited and not b.timed_out, b
+    assert b.shutdown_reasons() == ["guest-reset"], b
     check_xen_prefix(b)
     check_crash_report(b)
     assert b.has("(XEN) Hardware dom0 crashed: rebooting\n"
@@ -170,8 +180,9 @@ def test_panic_reboots(workdir, dom0, tmp_path):
 def test_panic_noreboot_halts(workdir, dom0, tmp_path):
     b = run(workdir, dom0, tmp_path, extra="noreboot",
             send=[(PROMPT, CRASH)],
-            until="(XEN) System halted")
+            until="(XEN) System halted", qmp=True)
     assert not b.exited and not b.timed_out, b
+    assert b.shutdown_reasons() == [], b
     check_crash_report(b)
     assert b.has("(XEN) Hardware dom0 crashed: halting (noreboot)\n"), b
     assert not b.has("Rebooting"), b
