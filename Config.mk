@@ -14,5 +14,5 @@ PYTHON  ?= /usr/bin/python3
 DEPS_BUILD := gcc make binutils kconfig-frontends-nox gzip xz-utils lz4 \
               python3
 DEPS_RUN   := qemu-system-x86 ovmf grub-pc-bin grub-efi-amd64-bin \
-              grub-common xorriso mtools
+              grub-common xorriso mtools cpio
 DEPS_TEST  := python3-pytest gzip xz-utils lz4 cpio

@@ -10,13 +10,22 @@ FIRMWARE ?= bios
 MEM      ?= 1G
 SMP      ?= 2
 ACCEL    ?= tcg
-CMDLINE  ?= console=com1
-# What runs as dom0: pvtest (Xenon's PV test kernel), or none (the
-# hypervisor alone; add selftest to CMDLINE for its self-tests).
-DOM0      ?= pvtest
-DOM0_ARGS ?=
+# What runs as dom0: linux (Debian's stock kernel, fetched and cached on
+# first use, with a busybox shell on hvc0), pvtest (Xenon's PV test
+# kernel), or none (the hypervisor alone; add selftest to CMDLINE for its
+# self-tests). DOM0_KERNEL and DOM0_INITRD boot other files instead.
+DOM0      ?= linux
+DOM0_ARGS ?= $(DOM0_ARGS_$(DOM0))
+CMDLINE   ?= console=com1 $(CMDLINE_$(DOM0))
+LINUX_DOM0 := build/dom0-linux
+# One vCPU: an SMP Linux dom0 is not there yet.
+CMDLINE_linux      := dom0_mem=512M dom0_max_vcpus=1
+DOM0_ARGS_linux    := console=hvc0
+DOM0_KERNEL_linux  := $(LINUX_DOM0)/vmlinuz
+DOM0_INITRD_linux  := $(LINUX_DOM0)/initrd.gz
 DOM0_KERNEL_pvtest := tools/tests/pvkernel/build/pvkernel
-DOM0_KERNEL := $(DOM0_KERNEL_$(DOM0))
+DOM0_KERNEL ?= $(DOM0_KERNEL_$(DOM0))
+DOM0_INITRD ?= $(DOM0_INITRD_$(DOM0))
 
 # The PV test kernel is a dom0 for the boot tests: built with the tree.
 .PHONY: all xen pvkernel clean distclean deps deps-test run debug iso test unit-test \
@@ -37,13 +46,18 @@ deps-test:
 	sh tools/scripts/install-deps.sh $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
 
 iso: xen pvkernel
-	@if [ "$(DOM0)" != none ] && [ -z "$(DOM0_KERNEL)" ]; then \
-	    echo "DOM0=$(DOM0): unknown (pvtest or none)" >&2; exit 1; fi
+	@case "$(DOM0)" in linux|pvtest|none) ;; \
+	*) echo "DOM0=$(DOM0): unknown (linux, pvtest or none)" >&2; exit 1 ;; esac
+	@if [ "$(DOM0)" = linux ] && \
+	    { [ "$(DOM0_KERNEL)" = "$(DOM0_KERNEL_linux)" ] || \
+	      [ "$(DOM0_INITRD)" = "$(DOM0_INITRD_linux)" ]; }; then \
+	    sh tools/scripts/mkdom0-linux.sh $(LINUX_DOM0) >/dev/null; fi
 	sh tools/scripts/mkiso.sh xen/xen.gz build/xenon.iso "$(CMDLINE)" \
-	    $(if $(DOM0_KERNEL),$(DOM0_KERNEL) "$(DOM0_ARGS)")
+	    $(if $(filter-out none,$(DOM0)),$(DOM0_KERNEL) "$(DOM0_ARGS)" \
+	         $(if $(DOM0_INITRD),$(DOM0_INITRD) initrd))
 
 run: deps
-	$(MAKE) iso
+	@$(MAKE) --no-print-directory iso
 	sh tools/scripts/run-qemu.sh --iso build/xenon.iso --firmware $(FIRMWARE) \
 	    --mem $(MEM) --smp $(SMP) --accel $(ACCEL)
 

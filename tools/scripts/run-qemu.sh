@@ -3,16 +3,18 @@
 #
 # run-qemu.sh --iso ISO [--firmware bios|efi] [--mem SIZE] [--smp N]
 #             [--accel tcg|kvm] [--cpu MODEL] [--gdb] [--batch] [--icount]
-#             [-- QEMU_ARG...]
+#             [--qmp SOCKET] [-- QEMU_ARG...]
 # Boots ISO under QEMU with the serial console on standard I/O. QEMU ends
 # by itself on power-off, and on reset (-no-reboot). --batch leaves out
 # the monitor, for tests; --gdb waits for gdb on port 1234; --icount runs
-# with -icount shift=0 (the TSC counts instructions: repeatable timings).
+# with -icount shift=0 (the TSC counts instructions: repeatable timings);
+# --qmp listens for a QMP client on the Unix socket SOCKET (QEMU does not
+# wait for one), for tests that need QEMU's own word on how it ended.
 # Arguments after -- go to QEMU as they are (extra disks, say).
 set -eu
 
 iso="" firmware=bios mem=1G smp=1 accel=tcg cpu=Haswell-noTSX-IBRS
-gdb=no batch=no icount=no
+gdb=no batch=no icount=no qmp=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --iso) iso=$2; shift ;;
@@ -24,6 +26,7 @@ while [ $# -gt 0 ]; do
     --gdb) gdb=yes ;;
     --batch) batch=yes ;;
     --icount) icount=yes ;;
+    --qmp) qmp=$2; shift ;;
     --) shift; break ;;
     *) echo "run-qemu: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -63,6 +66,7 @@ else
 fi
 [ "$gdb" = yes ] && set -- "$@" -s -S
 [ "$icount" = yes ] && set -- "$@" -icount shift=0
+[ -n "$qmp" ] && set -- "$@" -qmp "unix:$qmp,server=on,wait=off"
 
 # Not exec: the EXIT trap must remove the OVMF variables copy.
 qemu-system-x86_64 "$@"

@@ -35,7 +35,25 @@ static const char *const reason_names[] = {
     [SHUTDOWN_soft_reset] = "soft_reset",
 };
 
-static void __noreturn hardware_domain_gone(unsigned int reason)
+/*
+ * The crashing vCPU first: it made the shutdown hypercall, so its
+ * registers are live and its stack readable. The others are where they
+ * last left the hypervisor (stale if still running elsewhere).
+ */
+static void show_crashed_vcpus(struct domain *d)
+{
+    struct vcpu *v = current;
+    unsigned int i;
+
+    if ( v->domain == d )
+        vcpu_show_state(v);
+    for ( i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] && d->vcpu[i] != v )
+            vcpu_show_state(d->vcpu[i]);
+}
+
+static void __noreturn hardware_domain_gone(struct domain *d,
+                                            unsigned int reason)
 {
     switch ( reason )
     {
@@ -44,12 +62,15 @@ static void __noreturn hardware_domain_gone(unsigned int reason)
         machine_power_off();
         break;
     case SHUTDOWN_crash:
+        printk(XENLOG_ERR "Hardware dom0 crashed; its vCPUs:\n");
+        show_crashed_vcpus(d);
         if ( opt_noreboot )
         {
-            printk("Hardware dom0 crashed: halting (noreboot)\n");
+            printk(XENLOG_ERR "Hardware dom0 crashed: halting "
+                   "(noreboot)\n");
             machine_halt();
         }
-        printk("Hardware dom0 crashed: rebooting\n");
+        printk(XENLOG_ERR "Hardware dom0 crashed: rebooting\n");
         machine_restart();
         break;
     default:
@@ -154,13 +175,17 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     printk("Domain %u shutdown: %s\n", d->domain_id,
            reason < ARRAY_SIZE(reason_names) ? reason_names[reason] : "?");
 
-    if ( d == hardware_domain )
-        hardware_domain_gone(reason);
-
+    /*
+     * Its other vCPUs stop at their next pass through the scheduler:
+     * after a halt ('noreboot') they must not run on by themselves.
+     */
     atomic_inc(&d->pause_count);
     for ( i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
             vcpu_sleep_nosync(d->vcpu[i]);
+
+    if ( d == hardware_domain )
+        hardware_domain_gone(d, reason);
 
     tell_dom0();
     reap_later(d);
@@ -173,7 +198,8 @@ void domain_crash(struct domain *d)
     if ( d->is_shutting_down )
         return;
     printk(XENLOG_ERR "Domain %u crashed\n", d->domain_id);
-    if ( v->domain == d )
+    /* dom0's shutdown shows every vCPU of it. */
+    if ( v->domain == d && d != hardware_domain )
         vcpu_show_state(v);
     domain_shutdown(d, SHUTDOWN_crash);
     raise_softirq(SCHEDULE_SOFTIRQ);

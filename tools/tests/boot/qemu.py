@@ -10,13 +10,19 @@ kept, so that a failure can say why QEMU stopped.
 A boot can also type on the serial console: each (text, data) pair of
 send= waits for its text to appear, then writes data to QEMU's standard
 input, which -serial stdio feeds to COM1.
+
+With qmp=True a boot also listens to QEMU's QMP events, so that a test
+can tell how QEMU ended: a SHUTDOWN event's reason is "guest-shutdown"
+for an ACPI power-off, "guest-reset" for a reset under -no-reboot.
 """
 
 import hashlib
+import json
 import os
 import re
 import select
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -62,13 +68,14 @@ def build_variant(dest, **config):
 
 class Boot:
     def __init__(self, output, exited, timed_out, seconds, status=None,
-                 stderr=""):
+                 stderr="", events=None):
         self.output = output
         self.exited = exited        # QEMU ended by itself
         self.timed_out = timed_out  # neither exit nor awaited line in time
         self.seconds = seconds
         self.status = status        # exit status if exited, else None
         self.stderr = stderr        # what QEMU itself said
+        self.events = events        # QMP events (dicts), if asked for
 
     @property
     def xen_lines(self):
@@ -80,6 +87,11 @@ class Boot:
     def count(self, text):
         return self.output.count(text)
 
+    def shutdown_reasons(self):
+        """The reasons of QEMU's SHUTDOWN events, in order."""
+        return [e.get("data", {}).get("reason") for e in self.events or ()
+                if e.get("event") == "SHUTDOWN"]
+
     @property
     def how_it_ended(self):
         """One line for failure messages: QEMU's exit status, a kill, or
@@ -90,6 +102,8 @@ class Boot:
             how = "timed out after %.0f s; QEMU killed" % self.seconds
         else:
             how = "awaited line seen; QEMU killed"
+        if self.events is not None:
+            how += "; QMP shutdown reasons %s" % self.shutdown_reasons()
         return how + (", stderr:\n" + self.stderr.rstrip()
                       if self.stderr.strip() else ", nothing on stderr")
 
@@ -122,8 +136,59 @@ def make_iso(workdir, cmdline, modules=(), xen_gz=XEN_GZ, grub_before=""):
     return iso
 
 
+class _QmpEvents:
+    """A QMP client that only collects events. QEMU listens without
+    waiting, so the socket appears a moment after QEMU starts: poll()
+    connects once it can, and negotiates capabilities."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = None
+        self.buf = b""
+        self.events = []
+
+    def poll(self):
+        if self.sock is None and os.path.exists(self.path):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(self.path)
+            except OSError:
+                s.close()
+                return
+            s.sendall(b'{"execute": "qmp_capabilities"}\n')
+            self.sock = s
+
+    def read(self, block=False):
+        """What is waiting; everything until QEMU closes if block."""
+        if self.sock is None:
+            return
+        self.sock.settimeout(2.0 if block else 0.0)
+        while True:
+            try:
+                data = self.sock.recv(65536)
+            except (BlockingIOError, socket.timeout):
+                break
+            except OSError:
+                data = b""
+            if not data:
+                break
+            self.buf += data
+        *lines, self.buf = self.buf.split(b"\n")
+        for line in lines:
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if "event" in msg:
+                self.events.append(msg)
+
+    def close(self):
+        if self.sock is not None:
+            self.sock.close()
+
+
 def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
-         until=None, icount=False, send=(), qemu_args=()):
+         until=None, icount=False, send=(), qemu_args=(), qmp=False):
     """Boots iso; see the module docstring for when it stops.
 
     qemu_args: more QEMU arguments, as they are (a second disk, say).
@@ -132,7 +197,9 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
     output after the point where the previous pair's text was found (so
     the same line can be awaited twice), then writes data (str or bytes)
     to the serial input. until, if given, counts only once every pair has
-    been sent, and likewise only after the last pair's text."""
+    been sent, and likewise only after the last pair's text.
+
+    qmp: collect QEMU's QMP events into the result's events."""
     argv = ["sh", os.path.join(SCRIPTS, "run-qemu.sh"), "--iso", iso,
             "--batch", "--firmware", firmware, "--mem", str(mem),
             "--smp", str(smp)]
@@ -140,6 +207,11 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
         argv += ["--cpu", cpu]
     if icount:
         argv += ["--icount"]
+    qmp_dir = tempfile.mkdtemp(prefix="xenon-qmp-") if qmp else None
+    events = _QmpEvents(os.path.join(qmp_dir, "qmp.sock")) if qmp else None
+    if qmp:
+        argv += ["--qmp", events.path]
+    # Last: everything after "--" goes to QEMU as it is.
     if qemu_args:
         argv += ["--"] + list(qemu_args)
     start = time.monotonic()
@@ -159,8 +231,14 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
             if left <= 0:
                 timed_out = True
                 break
-            ready, _, _ = select.select([proc.stdout], [], [], min(left, 1.0))
-            if ready:
+            if events:
+                events.poll()
+            watch = [proc.stdout] + ([events.sock] if events and events.sock
+                                     else [])
+            ready, _, _ = select.select(watch, [], [], min(left, 1.0))
+            if events and events.sock in ready:
+                events.read()
+            if proc.stdout in ready:
                 data = os.read(proc.stdout.fileno(), 65536)
                 if not data:
                     proc.wait()
@@ -185,6 +263,11 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
                 if until and not steps and until in text[seen:]:
                     break
     finally:
+        if events:
+            # QEMU sent SHUTDOWN before exiting: it is still in the socket.
+            events.read(block=exited)
+            events.close()
+            shutil.rmtree(qmp_dir, ignore_errors=True)
         if proc.poll() is None:
             os.killpg(proc.pid, 9)
             proc.wait()
@@ -199,4 +282,5 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
     text = b"".join(chunks).decode("utf-8", "replace").replace("\r", "")
     return Boot(ANSI.sub("", text), exited, timed_out,
                 time.monotonic() - start,
-                status=proc.returncode if exited else None, stderr=stderr)
+                status=proc.returncode if exited else None, stderr=stderr,
+                events=events.events if events else None)

@@ -124,3 +124,22 @@ def test_polled_input_and_interrupted_switch(workdir):
     assert b.count(TO_XEN) == 2, b
     check_key_list(b)
     assert "(XEN) Rebooting\n" in after(b, pressed("R")), b
+
+
+@pytest.mark.parametrize("method,line", [
+    ("a", "(XEN) Reset: ACPI RESET_REG 0xcf9 <- 0xf\n"),
+    ("k", "(XEN) Reset: keyboard controller pulse\n"),
+    ("p", "(XEN) Reset: PCI reset control 0xcf9\n"),
+    ("t", "(XEN) Reset: triple fault\n"),
+])
+def test_reboot_methods(workdir, method, line):
+    """reboot= picks where the reset starts; each way resets QEMU's q35
+    by itself (QEMU exits under -no-reboot), so no later one is tried."""
+    b = boot(make_iso(workdir, "console=com1 reboot=" + method),
+             timeout=120, send=[(TO_XEN, "R")], qmp=True)
+    assert b.exited and not b.timed_out, b
+    assert b.shutdown_reasons() == ["guest-reset"], b
+    text = after(b, "(XEN) Rebooting\n")
+    assert text.startswith("(XEN) Rebooting\n" + line), b
+    assert b.count("(XEN) Reset: ") == 1, b
+    assert "no effect" not in text, b

@@ -82,14 +82,14 @@ def full_directmap(tmp_path_factory):
 
 
 def boot_linux(workdir, guest, fw, xen_gz=None, extra="", vcpus=1, smp=2,
-               qemu_args=(), send=()):
+               **boot_args):
     kernel, initrd = guest
     kwargs = {"xen_gz": xen_gz} if xen_gz else {}
     iso = make_iso(workdir, "console=com1 dom0_mem=512M dom0_max_vcpus=%d "
                    % vcpus + extra, modules=[(kernel, "console=hvc0"),
                                              (initrd, "initrd")], **kwargs)
-    return boot(iso, firmware=fw, smp=smp, mem="1G", timeout=300,
-                qemu_args=qemu_args, send=send)
+    boot_args.setdefault("timeout", 300)
+    return boot(iso, firmware=fw, smp=smp, mem="1G", **boot_args)
 
 
 def assert_userspace(b):

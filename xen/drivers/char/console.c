@@ -15,6 +15,7 @@
  */
 #include <asm/acpi.h>
 #include <xen/console.h>
+#include <xen/event.h>
 #include <xen/smp.h>
 #include <xen/spinlock.h>
 #include <xen/errno.h>
@@ -45,8 +46,22 @@ static size_t conring_prod;
 static unsigned int console_serial_mask = 1U << SERHND_COM1;
 static bool console_started;
 
-/* At a line start the next byte printed gets the "(XEN) " prefix. */
-static bool at_line_start = true;
+/*
+ * One CPU prints at a time, with interrupts off. A CPU that already
+ * holds the lock (an NMI or a fatal trap inside printk) prints without
+ * it rather than deadlock on itself: a garbled line beats no report.
+ */
+static DEFINE_SPINLOCK(console_lock);
+
+/*
+ * Whose line the wire is in the middle of: none at a line start, where
+ * the hypervisor's next byte gets the "(XEN) " prefix. A writer that
+ * finds another's line open ends it first, so that every line on the
+ * wire is one writer's and each of the hypervisor's starts with the
+ * prefix, even after a shell prompt that has no newline.
+ */
+enum line_owner { LINE_NONE, LINE_XEN, LINE_DOM0, LINE_DOMU };
+static enum line_owner line_owner = LINE_NONE;
 
 enum { LVL_ERR, LVL_WARNING, LVL_INFO, LVL_DEBUG };
 
@@ -151,26 +166,41 @@ static void conring_put(const char *s, size_t len)
         conring[conring_prod++ % CONRING_SIZE] = *s;
 }
 
+static void emit_raw(const char *s, size_t len)
+{
+    conring_put(s, len);
+    if ( console_started )
+        devices_write(s, len);
+}
+
+/* console_lock held: owner is about to write; end anyone else's line. */
+static void claim_line(enum line_owner owner)
+{
+    /* Also for a nested printk, which runs without taking it again. */
+    ASSERT(spin_is_locked_by_me(&console_lock));
+    if ( line_owner != LINE_NONE && line_owner != owner )
+    {
+        emit_raw("\n", 1);
+        line_owner = LINE_NONE;
+    }
+}
+
 /* Writes text, putting the "(XEN) " prefix at every line start. */
 static void console_emit(const char *s, size_t len)
 {
     static const char prefix[] = "(XEN) ";
 
+    if ( len )
+        claim_line(LINE_XEN);
     while ( len )
     {
         const char *nl = memchr(s, '\n', len);
         size_t chunk = nl ? (size_t)(nl - s) + 1 : len;
 
-        if ( at_line_start )
-        {
-            conring_put(prefix, sizeof(prefix) - 1);
-            if ( console_started )
-                devices_write(prefix, sizeof(prefix) - 1);
-        }
-        conring_put(s, chunk);
-        if ( console_started )
-            devices_write(s, chunk);
-        at_line_start = nl != NULL;
+        if ( line_owner == LINE_NONE )
+            emit_raw(prefix, sizeof(prefix) - 1);
+        emit_raw(s, chunk);
+        line_owner = nl ? LINE_NONE : LINE_XEN;
         s += chunk;
         len -= chunk;
     }
@@ -189,13 +219,6 @@ static unsigned int take_level(const char **fmt)
 
     return LVL_INFO;
 }
-
-/*
- * One CPU prints at a time, with interrupts off. A CPU that already
- * holds the lock (an NMI or a fatal trap inside printk) prints without
- * it rather than deadlock on itself: a garbled line beats no report.
- */
-static DEFINE_SPINLOCK(console_lock);
 
 void vprintk(const char *fmt, va_list args)
 {
@@ -338,9 +361,10 @@ static void switch_input(void)
 void console_input_notify(void)
 {
     /*
-     * Event channels will raise VIRQ_CONSOLE to dom0 here, so that its
-     * console driver comes to read; until then dom0 has to poll.
+     * Linux's hvc_xen has no poll timer once it has this VIRQ bound: the
+     * event is its only cue to come and read.
      */
+    send_global_virq(hardware_domain, VIRQ_CONSOLE);
 }
 
 static void console_rx_char(char c)
@@ -459,17 +483,12 @@ static void domain_line_emit(struct domain *d)
 
     if ( !d->console_len )
         return;
+    claim_line(LINE_DOMU);
     n = snprintf(prefix, sizeof(prefix), "(d%u) ", d->domain_id);
-    conring_put(prefix, n);
-    conring_put(d->console_line, d->console_len);
-    conring_put("\n", 1);
-    if ( console_started )
-    {
-        devices_write(prefix, n);
-        devices_write(d->console_line, d->console_len);
-        devices_write("\n", 1);
-    }
-    at_line_start = true;
+    emit_raw(prefix, n);
+    emit_raw(d->console_line, d->console_len);
+    emit_raw("\n", 1);
+    line_owner = LINE_NONE;
     d->console_len = 0;
 }
 
@@ -542,10 +561,9 @@ long do_console_io(unsigned long cmd, unsigned long count,
             }
             flags = local_irq_save();
             spin_lock(&console_lock);
-            conring_put(buf, n);
-            if ( console_started )
-                devices_write(buf, n);
-            at_line_start = buf[n - 1] == '\n';
+            claim_line(LINE_DOM0);
+            emit_raw(buf, n);
+            line_owner = buf[n - 1] == '\n' ? LINE_NONE : LINE_DOM0;
             spin_unlock(&console_lock);
             local_irq_restore(flags);
             done += n;

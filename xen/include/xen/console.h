@@ -39,7 +39,7 @@ void console_endboot(void);
 
 /*
  * Called whenever input is queued for dom0 (any context, no locks
- * held). Event channels will raise VIRQ_CONSOLE from here.
+ * held): raises dom0's VIRQ_CONSOLE, if bound.
  */
 void console_input_notify(void);
 

@@ -9,15 +9,23 @@
  * step is given time to work before the next one is tried. These paths
  * run after panics too, so they map nothing and wait on nothing
  * unbounded.
+ *
+ * dom0 may supply the S5 values itself (XENPF_enter_acpi_sleep, as Linux
+ * does from its own reading of the DSDT, after running _PTS): they are
+ * checked as Xen checks them and written in place of ours; if the
+ * machine is still up a second later, ours are tried.
  */
 #include <asm/acpi.h>
+#include <asm/atomic.h>
 #include <asm/bootmap.h>
 #include <asm/io.h>
 #include <asm/system.h>
+#include <xen/errno.h>
 #include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/param.h>
 #include <xen/string.h>
+#include <public/platform.h>
 
 bool opt_noreboot;
 boolean_param("noreboot", opt_noreboot);
@@ -39,11 +47,62 @@ static uint8_t slp_typ[2];
 static uint16_t smi_cmd;
 static uint8_t acpi_enable_value;
 
+/* dom0's S5 request, taken by machine_power_off(). */
+static struct {
+    bool valid;
+    bool extended;              /* sleep control register: val_a a type */
+    uint16_t val_a, val_b;      /* else full PM1 values, SLP_EN included */
+} dom0_s5;
+
+/* Sleep states as numbered by ACPI. */
+#define ACPI_STATE_S3       3
+#define ACPI_STATE_S5       5
+/* Xen's "no value for PM1b" in an extended request. */
+#define ACPI_SLEEP_TYPE_NONE 0xff
+#define ACPI_SLEEP_TYPE_MAX  7
+
 /* Legacy PC pieces: POST code port, keyboard controller. */
 #define POST_PORT           0x80
 #define KBD_STATUS_PORT     0x64
 #define KBD_STAT_IBF        0x02   /* input buffer full */
 #define KBD_CMD_PULSE_RESET 0xfe
+
+/* The chipset's reset control register and its bits. */
+#define RST_CNT_PORT        0xcf9
+#define RST_CNT_SYS_RST     0x02
+#define RST_CNT_RST_CPU     0x04
+#define RST_CNT_FULL_RST    0x08
+
+/*
+ * Reset methods in the order they are tried; "reboot=" (Xen's letters:
+ * a ACPI, k keyboard controller, p PCI 0xcf9, t triple fault) picks the
+ * first one, the later ones follow if it fails.
+ */
+enum { RESET_ACPI, RESET_KBD, RESET_CF9, RESET_TRIPLE };
+static unsigned int reset_first = RESET_ACPI;
+
+static int parse_reboot(const char *s)
+{
+    switch ( s[0] )
+    {
+    case 'a':
+        reset_first = RESET_ACPI;
+        break;
+    case 'k':
+        reset_first = RESET_KBD;
+        break;
+    case 'p':
+        reset_first = RESET_CF9;
+        break;
+    case 't':
+        reset_first = RESET_TRIPLE;
+        break;
+    default:
+        return -EINVAL;
+    }
+    return 0;
+}
+custom_param("reboot", parse_reboot);
 
 /* PCI configuration mechanism #1, for a reset register in config space. */
 #define PCI_CONF_ADDR       0xcf8
@@ -325,25 +384,105 @@ static void acpi_enter_acpi_mode(void)
     }
 }
 
-static void pm1_set_slp_typ(const struct acpi_reg *r, uint8_t typ)
+/*
+ * Both halves get their sleep type before either gets SLP_EN, as the two
+ * halves of the register must agree when the state is entered. a and b
+ * are whole PM1 control values, SLP_EN set.
+ */
+static void pm1_enter(uint16_t a, uint16_t b)
 {
-    uint16_t v = reg_read16(r);
-
-    /* Other bits keep their values; SLP_EN must not be set yet. */
-    v &= ~(ACPI_PM1_SLP_TYP_MASK | ACPI_PM1_SLP_EN);
-    v |= typ << ACPI_PM1_SLP_TYP_SHIFT;
-    reg_write16(r, v);
+    reg_write16(&pm1a_cnt, a & ~ACPI_PM1_SLP_EN);
+    if ( pm1b_cnt.present )
+        reg_write16(&pm1b_cnt, b & ~ACPI_PM1_SLP_EN);
+    reg_write16(&pm1a_cnt, a);
+    if ( pm1b_cnt.present )
+        reg_write16(&pm1b_cnt, b);
 }
 
-static void pm1_set_slp_en(const struct acpi_reg *r)
+/* Other bits of the register keep their values. */
+static uint16_t pm1_s5_value(const struct acpi_reg *r, uint8_t typ)
 {
-    reg_write16(r, reg_read16(r) | ACPI_PM1_SLP_EN);
+    uint16_t v = reg_read16(r) & ~(ACPI_PM1_SLP_TYP_MASK | ACPI_PM1_SLP_EN);
+
+    return v | (typ << ACPI_PM1_SLP_TYP_SHIFT) | ACPI_PM1_SLP_EN;
+}
+
+static void sleep_ctl_enter(uint8_t typ)
+{
+    uint8_t v = reg_read8(&sleep_ctl);
+
+    v &= ~(ACPI_SLEEP_CTL_SLP_TYP_MASK | ACPI_SLEEP_CTL_SLP_EN);
+    v |= (typ << ACPI_SLEEP_CTL_SLP_TYP_SHIFT) & ACPI_SLEEP_CTL_SLP_TYP_MASK;
+    reg_write8(&sleep_ctl, v | ACPI_SLEEP_CTL_SLP_EN);
+}
+
+int acpi_dom0_sleep_request(unsigned int state, uint16_t val_a,
+                            uint16_t val_b, uint32_t flags)
+{
+    /* Xen's checks, in Xen's order, so that dom0 sees Xen's errors. */
+    if ( state == ACPI_STATE_S3 )
+        return -EOPNOTSUPP;         /* no wakeup path to resume through */
+    if ( flags & XENPF_ACPI_SLEEP_EXTENDED )
+    {
+        if ( !hw_reduced || !sleep_ctl.present )
+            return -EPERM;
+        if ( flags & ~XENPF_ACPI_SLEEP_EXTENDED )
+            return -EINVAL;
+        if ( val_a > ACPI_SLEEP_TYPE_MAX ||
+             (val_b != ACPI_SLEEP_TYPE_NONE && val_b > ACPI_SLEEP_TYPE_MAX) )
+            return -ERANGE;
+    }
+    else if ( !pm1a_cnt.present )
+        return -EPERM;
+    else if ( val_b && ((val_a ^ val_b) & ACPI_PM1_SLP_EN) )
+        return -EINVAL;
+    else if ( flags )
+        return -EINVAL;
+
+    /* S1, S2 and S4 are refused too, as Xen does past these checks. */
+    if ( state != ACPI_STATE_S5 )
+        return -EINVAL;
+
+    dom0_s5.extended = flags & XENPF_ACPI_SLEEP_EXTENDED;
+    dom0_s5.val_a = val_a;
+    dom0_s5.val_b = val_b;
+    smp_wmb();
+    dom0_s5.valid = true;
+
+    return 0;
 }
 
 void machine_power_off(void)
 {
     local_irq_disable();
-    printk("Powering off\n");
+
+    if ( dom0_s5.valid )
+    {
+        smp_rmb();
+        if ( dom0_s5.extended )
+            printk("Powering off: ACPI S5 with dom0's SLP_TYP %u\n",
+                   dom0_s5.val_a);
+        else if ( pm1b_cnt.present )
+            printk("Powering off: ACPI S5 with dom0's PM1a_CNT %#x, "
+                   "PM1b_CNT %#x\n", dom0_s5.val_a, dom0_s5.val_b);
+        else
+            printk("Powering off: ACPI S5 with dom0's PM1a_CNT %#x\n",
+                   dom0_s5.val_a);
+        /* Let the UART's FIFO drain: the last line is the one that matters. */
+        mdelay(20);
+        if ( dom0_s5.extended )
+            sleep_ctl_enter(dom0_s5.val_a);
+        else
+        {
+            acpi_enter_acpi_mode();
+            pm1_enter(dom0_s5.val_a, dom0_s5.val_b);
+        }
+        mdelay(1000);
+        printk(XENLOG_ERR "ACPI S5 with dom0's values failed; trying "
+               "the hypervisor's own\n");
+    }
+    else
+        printk("Powering off\n");
 
     if ( !acpi_power_off_ready() )
     {
@@ -351,31 +490,16 @@ void machine_power_off(void)
         machine_halt();
     }
 
-    /* Let the UART's FIFO drain: the last line is the one that matters. */
     mdelay(20);
 
     if ( hw_reduced )
-    {
-        uint8_t v = reg_read8(&sleep_ctl);
-
-        v &= ~(ACPI_SLEEP_CTL_SLP_TYP_MASK | ACPI_SLEEP_CTL_SLP_EN);
-        v |= slp_typ[0] << ACPI_SLEEP_CTL_SLP_TYP_SHIFT;
-        reg_write8(&sleep_ctl, v | ACPI_SLEEP_CTL_SLP_EN);
-    }
+        sleep_ctl_enter(slp_typ[0]);
     else
     {
+        /* The values keep the register's other bits: SCI_EN set here. */
         acpi_enter_acpi_mode();
-        /*
-         * Both blocks get their sleep type before either gets SLP_EN, as
-         * the two halves of the register must agree when the state is
-         * entered.
-         */
-        pm1_set_slp_typ(&pm1a_cnt, slp_typ[0]);
-        if ( pm1b_cnt.present )
-            pm1_set_slp_typ(&pm1b_cnt, slp_typ[1]);
-        pm1_set_slp_en(&pm1a_cnt);
-        if ( pm1b_cnt.present )
-            pm1_set_slp_en(&pm1b_cnt);
+        pm1_enter(pm1_s5_value(&pm1a_cnt, slp_typ[0]),
+                  pm1b_cnt.present ? pm1_s5_value(&pm1b_cnt, slp_typ[1]) : 0);
     }
 
     mdelay(1000);
@@ -400,28 +524,24 @@ static void __noreturn triple_fault(void)
         halt();
 }
 
-void machine_restart(void)
+static void reset_acpi(void)
 {
-    static bool restarting;
+    if ( !reset_reg.present )
+        return;
+    printk("Reset: ACPI RESET_REG %s%#lx <- %#x\n", reg_space(&reset_reg),
+           reset_reg.addr, reset_value);
+    mdelay(20);
+    reg_write8(&reset_reg, reset_value);
+    mdelay(100);
+    printk(XENLOG_WARNING "ACPI reset register had no effect\n");
+}
+
+static void reset_kbd(void)
+{
     unsigned int i, spin;
 
-    local_irq_disable();
-
-    /* A fault on the way down must not loop back through here. */
-    if ( restarting )
-        triple_fault();
-    restarting = true;
-
-    printk("Rebooting\n");
+    printk("Reset: keyboard controller pulse\n");
     mdelay(20);
-
-    if ( reset_reg.present )
-    {
-        reg_write8(&reset_reg, reset_value);
-        mdelay(100);
-        printk(XENLOG_WARNING "ACPI reset register had no effect\n");
-    }
-
     for ( i = 0; i < 10; i++ )
     {
         /*
@@ -438,7 +558,56 @@ void machine_restart(void)
         mdelay(50);
     }
     printk(XENLOG_WARNING "Keyboard controller reset had no effect\n");
+}
 
+/*
+ * The chipset's reset control register (Intel's since the PIIX, and
+ * most others): SYS_RST asks for a hard reset rather than an INIT, and
+ * the reset happens when RST_CPU goes from 0 to 1.
+ */
+static void reset_cf9(void)
+{
+    uint8_t v = inb(RST_CNT_PORT) & ~(RST_CNT_SYS_RST | RST_CNT_RST_CPU |
+                                       RST_CNT_FULL_RST);
+
+    printk("Reset: PCI reset control %#x\n", RST_CNT_PORT);
+    mdelay(20);
+    outb(v | RST_CNT_SYS_RST, RST_CNT_PORT);
+    io_delay(50);
+    outb(v | RST_CNT_SYS_RST | RST_CNT_RST_CPU | RST_CNT_FULL_RST,
+         RST_CNT_PORT);
+    mdelay(100);
+    printk(XENLOG_WARNING "PCI reset control had no effect\n");
+}
+
+void machine_restart(void)
+{
+    static bool restarting;
+    static void (*const methods[])(void) = {
+        [RESET_ACPI] = reset_acpi,
+        [RESET_KBD] = reset_kbd,
+        [RESET_CF9] = reset_cf9,
+    };
+    unsigned int m;
+
+    local_irq_disable();
+
+    /* A fault on the way down must not loop back through here. */
+    if ( restarting )
+        triple_fault();
+    restarting = true;
+
+    printk("Rebooting\n");
+
+    /*
+     * From the method "reboot=" chose, each of the later ones in turn:
+     * firmware's way, then the ways of PC hardware that firmware may not
+     * describe, then the one that needs nothing but the CPU.
+     */
+    for ( m = reset_first; m < ARRAY_SIZE(methods); m++ )
+        methods[m]();
+    printk("Reset: triple fault\n");
+    mdelay(20);
     triple_fault();
 }
 

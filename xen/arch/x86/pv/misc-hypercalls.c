@@ -9,12 +9,14 @@
 #include <xen/lib.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
+#include <asm/acpi.h>
 #include <asm/dom0_build.h>
 #include <asm/e820.h>
 #include <asm/guest_access.h>
 #include <asm/m2p.h>
 #include <public/memory.h>
 #include <public/platform.h>
+#include <public/sched.h>
 
 long do_platform_op(unsigned long arg)
 {
@@ -40,6 +42,21 @@ long do_platform_op(unsigned long arg)
         pv_set_wallclock(op.u.settime64.secs, op.u.settime64.nsecs,
                          op.u.settime64.system_time);
         return 0;
+    case XENPF_enter_acpi_sleep:
+    {
+        const struct xenpf_enter_acpi_sleep *s = &op.u.enter_acpi_sleep;
+        int rc = acpi_dom0_sleep_request(s->sleep_state, s->val_a, s->val_b,
+                                         s->flags);
+
+        if ( rc )
+            return rc;
+        /*
+         * In Xen, dom0's values mean the sleep state is entered now; the
+         * shutdown path says that dom0 went and powers off with them.
+         */
+        domain_shutdown(current->domain, SHUTDOWN_poweroff);
+        return 0;
+    }
     case XENPF_firmware_info:
         switch ( op.u.firmware_info.type )
         {

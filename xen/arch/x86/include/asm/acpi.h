@@ -369,6 +369,11 @@ const struct acpi_table_header *acpi_find_table(const char sig[4],
 /* "noreboot": halt rather than reboot after a panic. */
 extern bool opt_noreboot;
 
+/*
+ * Power-off writes dom0's S5 values if dom0 gave valid ones with
+ * acpi_dom0_sleep_request(), then the hypervisor's own; halts if both
+ * fail or there is no way to power off.
+ */
 void __noreturn machine_power_off(void);
 void __noreturn machine_restart(void);
 void __noreturn machine_halt(void);
@@ -392,5 +397,14 @@ void acpi_power_init(const struct acpi_fadt *fadt, const uint8_t s5[2]);
 
 /* Does power-off have a register to write, and an S5 value to write? */
 bool acpi_power_off_ready(void);
+
+/*
+ * dom0's XENPF_enter_acpi_sleep: checks the request as Xen does (0, or
+ * -EPERM, -EINVAL, -ERANGE; -EOPNOTSUPP for S3, which needs a resume
+ * path Xenon does not have). For S5, the values are kept for
+ * machine_power_off(), which the caller is then to bring about.
+ */
+int acpi_dom0_sleep_request(unsigned int state, uint16_t val_a,
+                            uint16_t val_b, uint32_t flags);
 
 #endif /* ASM_X86_ACPI_H */
