@@ -163,10 +163,12 @@ static bool iomem_mappable(const struct domain *d, mfn_t mfn)
     /* Beyond the CPU's address width an entry would fault in any case. */
     if ( mfn_x(mfn) >= (1UL << (paddr_bits() - PAGE_SHIFT)) )
         return false;
-    return d->is_privileged && !hypervisor_mmio(mfn) &&
+    /* Every L1 entry comes here: the RAM test first, as the common one. */
+    return d->is_privileged &&
            (!mfn_valid(mfn) ||
             (mfn_to_page(mfn)->count_info & PGC_state_mask) ==
-            PGC_state_offline);
+            PGC_state_offline) &&
+           !hypervisor_mmio(mfn);
 }
 
 static int get_page_from_l1e(pgentry_t e, struct domain *d)
