@@ -121,6 +121,9 @@ def make_iso(workdir, cmdline, modules=(), xen_gz=XEN_GZ, grub_before=""):
         key.update(f.read())
     key.update(cmdline.encode())
     for path, args in modules:
+        # The content, not only the name: a rebuilt kernel is a new ISO.
+        with open(path, "rb") as f:
+            key.update(f.read())
         key.update(path.encode() + b"\0" + args.encode())
     if grub_before:
         key.update(b"\0before\0" + grub_before.encode())
