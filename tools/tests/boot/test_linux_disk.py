@@ -25,7 +25,8 @@ import re
 
 import pytest
 
-from test_linux_dom0 import boot_linux, fetch_guest, make_initrd, workdir
+from test_linux_dom0 import (INIT_HEAD, boot_linux, fetch_guest,
+                             make_initrd, workdir)  # noqa: F401
 
 CTRL_A = "\x01"
 
@@ -41,13 +42,7 @@ BUSES = {
                ["virtio_pci", "virtio_blk"], r"virtio\d"),
 }
 
-INIT = r"""#!/bin/busybox sh
-/bin/busybox mkdir -p /sbin /usr/bin /usr/sbin
-/bin/busybox --install -s
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in {modules}; do
+INIT = INIT_HEAD + r"""for m in {modules}; do
     insmod /lib/modules/$m.ko || echo "XENON-INSMOD-FAILED $m"
 done
 n=0

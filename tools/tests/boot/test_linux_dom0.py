@@ -18,13 +18,16 @@ import pytest
 
 from qemu import ROOT, SCRIPTS, boot, build_variant, make_iso
 
-INIT = r"""#!/bin/busybox sh
+# The start of every test /init: busybox's applets, proc, sys and dev.
+INIT_HEAD = r"""#!/bin/busybox sh
 /bin/busybox mkdir -p /sbin /usr/bin /usr/sbin
 /bin/busybox --install -s
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-echo "XENON-INIT: running as pid $$"
+"""
+
+INIT = INIT_HEAD + r"""echo "XENON-INIT: running as pid $$"
 echo "XENON-HYPERVISOR: $(cat /sys/hypervisor/type)"
 echo "XENON-NPROC: $(nproc)"
 for i in 1 2 3 4 5 6 7 8; do

@@ -15,20 +15,14 @@ import re
 
 import pytest
 
-from test_linux_dom0 import boot_linux, make_guest, workdir  # noqa: F401
+from test_linux_dom0 import INIT_HEAD, boot_linux, make_guest, workdir  # noqa: F401
 
 # One user tick is 10 ms (USER_HZ 100); a worker counts for about a
 # second under TCG, so each CPU should see tens of ticks. The bar is low:
 # it is about whether a CPU worked at all, not how fast.
 MIN_USER_TICKS = 10
 
-INIT = r"""#!/bin/busybox sh
-/bin/busybox mkdir -p /sbin /usr/bin /usr/sbin
-/bin/busybox --install -s
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-echo "XENON-INIT: running as pid $$"
+INIT = INIT_HEAD + r"""echo "XENON-INIT: running as pid $$"
 echo "XENON-NPROC: $(nproc)"
 user_ticks() {
     grep '^cpu[0-9]' /proc/stat | while read cpu user nice rest; do
