@@ -532,19 +532,8 @@ void evtchn_destroy_final(struct domain *d)
     d->evtchn = NULL;
 }
 
-/* Copies the argument in, runs op on it, copies it back if op succeeded. */
-#define WITH_ARG(type, op)                                               \
-({                                                                       \
-    type a_;                                                             \
-    long rc_;                                                            \
-                                                                         \
-    if ( copy_from_guest_va(&a_, arg, sizeof(a_)) )                      \
-        return -EFAULT;                                                  \
-    rc_ = op(&a_);                                                       \
-    if ( !rc_ && copy_to_guest_va(arg, &a_, sizeof(a_)) )                \
-        rc_ = -EFAULT;                                                   \
-    rc_;                                                                 \
-})
+/* Argument in, op, out again if op succeeded. */
+#define WITH_ARG(type, op) guest_struct_op(type, arg, op, !rc_)
 
 long do_event_channel_op(unsigned long cmd, unsigned long arg)
 {

@@ -399,19 +399,8 @@ static long setup_gsi(const struct physdev_setup_gsi *s)
     return irq_setup_gsi(s->gsi, s->triggering, s->polarity);
 }
 
-/* Copies the argument in, runs op on it; out again if copy_out says. */
-#define WITH_ARG(type, op, copy_out)                                     \
-({                                                                       \
-    type a_;                                                             \
-    long rc_;                                                            \
-                                                                         \
-    if ( copy_from_guest_va(&a_, arg, sizeof(a_)) )                      \
-        return -EFAULT;                                                  \
-    rc_ = op(&a_);                                                       \
-    if ( (copy_out) && copy_to_guest_va(arg, &a_, sizeof(a_)) )          \
-        rc_ = -EFAULT;                                                   \
-    rc_;                                                                 \
-})
+/* Argument in, op, out again if copy_out says. */
+#define WITH_ARG(type, op, copy_out) guest_struct_op(type, arg, op, copy_out)
 
 long do_physdev_op(unsigned long cmd, unsigned long arg)
 {

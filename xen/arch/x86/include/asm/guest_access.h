@@ -52,6 +52,26 @@ unsigned long copy_to_guest_va(unsigned long dst, const void *src,
                                unsigned long len);
 unsigned long clear_guest_va(unsigned long dst, unsigned long len);
 
+/*
+ * For a hypercall handler whose argument is one struct at guest address
+ * arg: copies it in (returning -EFAULT from the handler if it cannot),
+ * runs op on the copy, and copies it back out if copy_out, which may
+ * look at op's result as rc_, holds. The value is op's result, or
+ * -EFAULT if the copy out failed.
+ */
+#define guest_struct_op(type, arg, op, copy_out)                           \
+({                                                                         \
+    type a_;                                                               \
+    long rc_;                                                              \
+                                                                           \
+    if ( copy_from_guest_va(&a_, arg, sizeof(a_)) )                        \
+        return -EFAULT;                                                    \
+    rc_ = op(&a_);                                                         \
+    if ( (copy_out) && copy_to_guest_va(arg, &a_, sizeof(a_)) )            \
+        rc_ = -EFAULT;                                                     \
+    rc_;                                                                   \
+})
+
 /* Typed helpers over guest handles (public headers' XEN_GUEST_HANDLE). */
 #define guest_handle_is_null(h) ((h).p == NULL)
 #define copy_from_guest(dst, h, n) \
