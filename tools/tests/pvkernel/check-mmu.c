@@ -169,7 +169,8 @@ static void expect_tree_free(const unsigned long *pages, const char *when)
  * pin completes on re-entry. Unpinned, no sub-table keeps a reference.
  * An invalid tree is refused whole and leaves nothing held either. A
  * sub-tree that one mmu_update brings in is preempted the same way, and
- * so is the unpin that devalidates the whole tree.
+ * so are the unpin that devalidates the whole tree and the mmu_update
+ * that takes a sub-tree away.
  */
 PVTEST(mmu_pin_new_tree_preempted)
 {
@@ -232,7 +233,18 @@ PVTEST(mmu_pin_new_tree_preempted)
            *(const uint16_t *)upcall_rip == 0x050f,
            "no upcall inside the update (upcall at %#lx)", upcall_rip);
     close_port(port);
-    EXPECT_OK(set_pte(va_to_mfn(pages[1]) << PAGE_SHIFT, 0));
+    /* Clearing that entry devalidates the sub-tree: in pieces too. */
+    upcall_rip = 0;
+    port = pend_self_event();
+    vcpu_info_of[0]->evtchn_upcall_mask = 0;
+    rc = set_pte(va_to_mfn(pages[1]) << PAGE_SHIFT, 0);
+    vcpu_info_of[0]->evtchn_upcall_mask = 1;
+    EXPECT_OK(rc);
+    expect(on_hypercall_page(upcall_rip) &&
+           *(const uint16_t *)upcall_rip == 0x050f,
+           "no upcall inside the clearing update (upcall at %#lx)",
+           upcall_rip);
+    close_port(port);
     EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(pages[0])));
     expect_tree_free(pages, "after the L3 entry went");
 }

@@ -154,6 +154,7 @@ static int update_table_entry(const struct batch_owners *o,
                               bool preserve_ad)
 {
     struct page_info *child = NULL;
+    pgentry_t old;
     int pre = 0, rc;
 
     if ( level >= 3 && (val & _PAGE_PRESENT) &&
@@ -169,13 +170,30 @@ static int update_table_entry(const struct batch_owners *o,
     }
     else
         child = NULL;
-    rc = mod_table_entry(pg, level, idx, val, preserve_ad, o->pg);
+    rc = mod_table_entry_keep_old(pg, level, idx, val, preserve_ad, o->pg,
+                                  &old);
     if ( pre )
         pv_release_prevalidated(child, level - 1);
     if ( child )
         put_page(child);
+    if ( rc )
+        return rc;
 
-    return rc;
+    /*
+     * The old sub-tree may lose its last user here: its devalidation is
+     * left to the vCPU, which do_mmu_update() finishes before it goes on.
+     */
+    if ( level >= 2 && (old & _PAGE_PRESENT) )
+    {
+        struct page_info *gone = mfn_to_page(maddr_to_mfn(old & PTE_ADDR_MASK));
+
+        pv_put_table_preemptible(gone);
+        put_page(gone);
+    }
+    else
+        put_page_from_entry(old, level);
+
+    return 0;
 }
 
 static int update_one_pte(const struct batch_owners *o, unsigned long ptr,
@@ -244,10 +262,21 @@ long do_mmu_update(unsigned long ureqs, unsigned long count,
     if ( rc )
         return rc;
 
-    for ( i = 0; i < n; i++ )
+    for ( i = 0; ; i++ )
     {
         const struct mmu_update *r;
 
+        /* A devalidation an earlier entry left is finished first. */
+        if ( pv_devalidation_pending(current) &&
+             pv_devalidation_continue() == -ERESTART )
+        {
+            rc = hypercall_create_continuation(
+                __HYPERVISOR_mmu_update, ureqs + i * sizeof(*r),
+                (n - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom);
+            break;
+        }
+        if ( i == n )
+            break;
         if ( i && hypercall_preempt_check() )
         {
             rc = hypercall_create_continuation(

@@ -491,6 +491,20 @@ int mod_table_entry(struct page_info *table, unsigned int level,
                     unsigned int idx, pgentry_t new, bool preserve_ad,
                     struct domain *pg_owner)
 {
+    pgentry_t old;
+    int rc = mod_table_entry_keep_old(table, level, idx, new, preserve_ad,
+                                      pg_owner, &old);
+
+    if ( !rc )
+        put_page_from_entry(old, level);
+    return rc;
+}
+
+int mod_table_entry_keep_old(struct page_info *table, unsigned int level,
+                             unsigned int idx, pgentry_t new,
+                             bool preserve_ad, struct domain *pg_owner,
+                             pgentry_t *old_out)
+{
     pgentry_t *t, old;
     int rc = take_new_entry(table, level, idx, &new, pg_owner);
 
@@ -513,6 +527,6 @@ int mod_table_entry(struct page_info *table, unsigned int level,
         old = xchg(&t[idx], new);
     unmap_domain_page(t);
 
-    put_page_from_entry(old, level);
+    *old_out = old;
     return 0;
 }

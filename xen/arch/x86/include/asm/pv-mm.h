@@ -52,6 +52,16 @@ int mod_table_entry(struct page_info *table, unsigned int level,
                     struct domain *pg_owner);
 
 /*
+ * As mod_table_entry(), but the old entry's references are left to the
+ * caller, with the old entry in *old_out (on success only): for a caller
+ * that drops them preemptibly.
+ */
+int mod_table_entry_keep_old(struct page_info *table, unsigned int level,
+                             unsigned int idx, pgentry_t new,
+                             bool preserve_ad, struct domain *pg_owner,
+                             pgentry_t *old_out);
+
+/*
  * As mod_table_entry(), but only if the entry still holds old: -EAGAIN
  * (nothing changed, nothing referenced) if another writer got there
  * first. For emulated guest writes, which must act on what they read.
