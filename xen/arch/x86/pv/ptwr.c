@@ -101,11 +101,21 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long cr2)
     idx = (cr2 & ~PAGE_MASK) >> 3; /* the entry written, in that L1 */
     for ( tries = 0; tries < PTWR_RETRIES; tries++ )
     {
-        const pgentry_t *t = map_domain_page(mfn);
-        pgentry_t old = read_atomic(&t[idx]);
+        pgentry_t old;
         int rc;
 
-        unmap_domain_page(t);
+        /*
+         * The entry as the guest reads it, through its own read-only
+         * mapping: no mapcache slot. Should that mapping change under
+         * us, the exchange below finds another value and we go again.
+         */
+        if ( copy_from_guest_va(&old, cr2 & ~7UL, sizeof(old)) )
+        {
+            const pgentry_t *t = map_domain_page(mfn);
+
+            old = read_atomic(&t[idx]);
+            unmap_domain_page(t);
+        }
         if ( ptwr_emulate(&insn, old, regs, &res) )
             goto out;
         rc = res.store ? mod_table_entry_cmpxchg(pg, 1, idx, old, res.new_pte)
