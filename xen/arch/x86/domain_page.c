@@ -21,6 +21,7 @@
  * mapping (map_domain_page_global()): a CPU's window must be reachable
  * without going through that same window.
  */
+#include <asm/atomic.h>
 #include <asm/config.h>
 #include <asm/page.h>
 #include <asm/pg2virt.h>
@@ -129,20 +130,30 @@ static void __noreturn mapcache_exhausted(const struct mapcache_window *w)
 void *map_domain_page(mfn_t mfn)
 {
     struct mapcache_window *w = &windows[smp_processor_id()];
-    unsigned long flags;
     unsigned int slot;
+    bool taken;
 
     if ( mfn_in_directmap(mfn) )
         return (void *)(DIRECTMAP_VIRT_START + mfn_to_maddr(mfn));
     if ( unlikely(!w->l1) )
         panic("map_domain_page(%#lx) before mapcache_init()", mfn_x(mfn));
 
-    flags = local_irq_save();
-    if ( unlikely(w->inuse == ~0U) )
-        mapcache_exhausted(w);
-    slot = __builtin_ctz(~w->inuse);
-    w->inuse |= 1U << slot;
-    local_irq_restore(flags);
+    /*
+     * Only this CPU changes inuse, but its interrupts may map too: the
+     * claim is one bts, which no interrupt can split, and a slot an
+     * interrupt took between the look and the claim is seen taken.
+     */
+    do {
+        uint32_t inuse = read_atomic(&w->inuse);
+
+        if ( unlikely(inuse == ~0U) )
+            mapcache_exhausted(w);
+        slot = __builtin_ctz(~inuse);
+        asm volatile ( "btsl %2, %0"
+                       : "+m" (w->inuse), "=@ccc" (taken)
+                       : "r" (slot)
+                       : "memory" );
+    } while ( unlikely(taken) );
 
 #ifdef CONFIG_DEBUG
     w->holder[slot] = __builtin_return_address(0);
@@ -156,7 +167,7 @@ void *map_domain_page(mfn_t mfn)
 void unmap_domain_page(const void *ptr)
 {
     struct mapcache_window *w = &windows[smp_processor_id()];
-    unsigned long va = (unsigned long)ptr, flags;
+    unsigned long va = (unsigned long)ptr;
     unsigned int slot = (va - w->va) >> PAGE_SHIFT;
 
     if ( !ptr || va_in_directmap(va) )
@@ -171,9 +182,8 @@ void unmap_domain_page(const void *ptr)
     w->l1[slot] = 0;
     invlpg((void *)(va & PAGE_MASK));
 
-    flags = local_irq_save();
-    w->inuse &= ~(1U << slot);
-    local_irq_restore(flags);
+    /* One instruction: no interrupt of this CPU sees it half done. */
+    asm volatile ( "btrl %1, %0" : "+m" (w->inuse) : "r" (slot) : "memory" );
 }
 
 mfn_t domain_page_map_to_mfn(const void *ptr)
