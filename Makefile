@@ -18,8 +18,8 @@ DOM0      ?= linux
 DOM0_ARGS ?= $(DOM0_ARGS_$(DOM0))
 CMDLINE   ?= console=com1 $(CMDLINE_$(DOM0))
 LINUX_DOM0 := build/dom0-linux
-# One vCPU: an SMP Linux dom0 is not there yet.
-CMDLINE_linux      := dom0_mem=512M dom0_max_vcpus=1
+# dom0 gets a vCPU per CPU (SMP), as Xen does by default.
+CMDLINE_linux      := dom0_mem=512M
 DOM0_ARGS_linux    := console=hvc0
 DOM0_KERNEL_linux  := $(LINUX_DOM0)/vmlinuz
 DOM0_INITRD_linux  := $(LINUX_DOM0)/initrd.gz
