@@ -163,6 +163,33 @@ static void expect_tree_free(const unsigned long *pages, const char *when)
     }
 }
 
+/* An event made pending and unmasked: its upcall may come in a call. */
+static evtchn_port_t arm_upcall(void)
+{
+    evtchn_port_t port;
+
+    upcall_rip = 0;
+    port = pend_self_event();
+    vcpu_info_of[0]->evtchn_upcall_mask = 0;
+    return port;
+}
+
+/*
+ * After the call (rc its result, evaluated before this runs): events
+ * masked again, the call succeeded, and the upcall came with the guest
+ * back on the SYSCALL itself (the call was preempted and continued),
+ * not on the ret after it.
+ */
+static void expect_preempted(evtchn_port_t port, long rc, const char *what)
+{
+    vcpu_info_of[0]->evtchn_upcall_mask = 1;
+    expect(rc == 0, "%s: rc %ld", what, rc);
+    expect(on_hypercall_page(upcall_rip) &&
+           *(const uint16_t *)upcall_rip == 0x050f,
+           "no upcall inside %s (upcall at %#lx)", what, upcall_rip);
+    close_port(port);
+}
+
 /*
  * A whole new tree is validated a sub-table at a time: an event made
  * pending before the pin preempts it, on the hypercall page, and the
@@ -181,32 +208,17 @@ PVTEST(mmu_pin_new_tree_preempted)
     for ( unsigned int i = 0; i < TREE_PAGES; i++ )
         pages[i] = scratch_page();
     build_tree(pages, data, false, true);
-    upcall_rip = 0;
     watched_done = NULL;
     event_hook = note_upcall;
-    port = pend_self_event();
-    vcpu_info_of[0]->evtchn_upcall_mask = 0;   /* the upcall may come */
-    rc = mmuext(MMUEXT_PIN_L4_TABLE, va_to_mfn(pages[0]));
-    vcpu_info_of[0]->evtchn_upcall_mask = 1;
-    EXPECT_OK(rc);
-    /* Preempted: back on the SYSCALL itself, not on the ret after it. */
-    expect(on_hypercall_page(upcall_rip) &&
-           *(const uint16_t *)upcall_rip == 0x050f,
-           "no upcall inside the pin (upcall at %#lx)", upcall_rip);
-    close_port(port);
+    port = arm_upcall();
+    expect_preempted(port, mmuext(MMUEXT_PIN_L4_TABLE, va_to_mfn(pages[0])),
+                     "the pin");
     /* Pinned, the tree's tables cannot be mapped writable. */
     EXPECT_ERR(remap_rw(pages[3 + TREE_L1S - 1]), EBUSY);
     /* The unpin devalidates the whole tree: preempted the same way. */
-    upcall_rip = 0;
-    port = pend_self_event();
-    vcpu_info_of[0]->evtchn_upcall_mask = 0;
-    rc = mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(pages[0]));
-    vcpu_info_of[0]->evtchn_upcall_mask = 1;
-    EXPECT_OK(rc);
-    expect(on_hypercall_page(upcall_rip) &&
-           *(const uint16_t *)upcall_rip == 0x050f,
-           "no upcall inside the unpin (upcall at %#lx)", upcall_rip);
-    close_port(port);
+    port = arm_upcall();
+    expect_preempted(port, mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(pages[0])),
+                     "the unpin");
     expect_tree_free(pages, "after unpin");
 
     /*
@@ -222,29 +234,15 @@ PVTEST(mmu_pin_new_tree_preempted)
     /* The same sub-tree brought in by one mmu_update of an L3 entry. */
     build_tree(pages, data, false, false);
     EXPECT_OK(mmuext(MMUEXT_PIN_L4_TABLE, va_to_mfn(pages[0])));
-    upcall_rip = 0;
-    port = pend_self_event();
-    vcpu_info_of[0]->evtchn_upcall_mask = 0;
-    rc = set_pte(va_to_mfn(pages[1]) << PAGE_SHIFT,
-                 (va_to_mfn(pages[2]) << PAGE_SHIFT) | PTE_RW);
-    vcpu_info_of[0]->evtchn_upcall_mask = 1;
-    EXPECT_OK(rc);
-    expect(on_hypercall_page(upcall_rip) &&
-           *(const uint16_t *)upcall_rip == 0x050f,
-           "no upcall inside the update (upcall at %#lx)", upcall_rip);
-    close_port(port);
+    port = arm_upcall();
+    expect_preempted(port, set_pte(va_to_mfn(pages[1]) << PAGE_SHIFT,
+                                   (va_to_mfn(pages[2]) << PAGE_SHIFT) |
+                                   PTE_RW),
+                     "the update bringing it");
     /* Clearing that entry devalidates the sub-tree: in pieces too. */
-    upcall_rip = 0;
-    port = pend_self_event();
-    vcpu_info_of[0]->evtchn_upcall_mask = 0;
-    rc = set_pte(va_to_mfn(pages[1]) << PAGE_SHIFT, 0);
-    vcpu_info_of[0]->evtchn_upcall_mask = 1;
-    EXPECT_OK(rc);
-    expect(on_hypercall_page(upcall_rip) &&
-           *(const uint16_t *)upcall_rip == 0x050f,
-           "no upcall inside the clearing update (upcall at %#lx)",
-           upcall_rip);
-    close_port(port);
+    port = arm_upcall();
+    expect_preempted(port, set_pte(va_to_mfn(pages[1]) << PAGE_SHIFT, 0),
+                     "the update clearing it");
     EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, va_to_mfn(pages[0])));
     expect_tree_free(pages, "after the L3 entry went");
 }
