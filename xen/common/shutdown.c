@@ -5,7 +5,10 @@
  * dom0 is reported with its vCPU state and the machine reboots, or halts
  * with `noreboot`); when any other domain goes, dom0 hears of it
  * (VIRQ_DOM_EXC) and the hypervisor destroys it, since there is no
- * toolstack to do so, while dom0 runs on.
+ * toolstack to do so, while dom0 runs on. Unlike Xen, an orderly dom0
+ * shutdown destroys dom0 too before the power-off or reboot, and the
+ * heap's count then is printed beside the one from before dom0 was
+ * built: a test of everything dom0's life allocated.
  *
  * The destruction waits for a moment when none of the domain's vCPUs is
  * the one running here: a timer on CPU0 (the reaper) takes the domains
@@ -52,33 +55,33 @@ static void show_crashed_vcpus(struct domain *d)
             vcpu_show_state(d->vcpu[i]);
 }
 
-static void __noreturn hardware_domain_gone(struct domain *d,
-                                            unsigned int reason)
+static void __noreturn hardware_domain_crashed(struct domain *d)
 {
-    switch ( reason )
+    printk(XENLOG_ERR "Hardware dom0 crashed; its vCPUs:\n");
+    show_crashed_vcpus(d);
+    if ( opt_noreboot )
     {
-    case SHUTDOWN_poweroff:
+        printk(XENLOG_ERR "Hardware dom0 crashed: halting (noreboot)\n");
+        machine_halt();
+    }
+    printk(XENLOG_ERR "Hardware dom0 crashed: rebooting\n");
+    machine_restart();
+}
+
+/* After dom0's orderly shutdown and its destruction. */
+static void __noreturn hardware_domain_gone(unsigned int reason)
+{
+    if ( reason == SHUTDOWN_poweroff )
+    {
         printk("Hardware dom0 shut down: powering off\n");
         machine_power_off();
-        break;
-    case SHUTDOWN_crash:
-        printk(XENLOG_ERR "Hardware dom0 crashed; its vCPUs:\n");
-        show_crashed_vcpus(d);
-        if ( opt_noreboot )
-        {
-            printk(XENLOG_ERR "Hardware dom0 crashed: halting "
-                   "(noreboot)\n");
-            machine_halt();
-        }
-        printk(XENLOG_ERR "Hardware dom0 crashed: rebooting\n");
-        machine_restart();
-        break;
-    default:
+    }
+    else
+    {
         printk("Hardware dom0 shut down (%s): rebooting\n",
                reason < ARRAY_SIZE(reason_names) ? reason_names[reason]
                                                  : "?");
         machine_restart();
-        break;
     }
     machine_halt();
 }
@@ -89,6 +92,13 @@ void heap_settled_counts(unsigned long *free, unsigned long *tables)
     vmap_purge();
     *free = avail_domheap_pages();
     *tables = xen_pagetable_pages;
+}
+
+static unsigned long boot_free, boot_tables;
+
+void heap_note_before_dom0(void)
+{
+    heap_settled_counts(&boot_free, &boot_tables);
 }
 
 /* dom0 learns that a domain went (Xen raises it at shutdown and death). */
@@ -108,12 +118,21 @@ static void destroy_domain(struct domain *d)
 {
     domid_t id = d->domain_id;
     unsigned long pages = d->tot_pages, free, tables;
+    bool hw = d == hardware_domain;
+    unsigned int reason = d->shutdown_code;
 
     console_domain_gone(d);
     domain_kill(d);
     heap_settled_counts(&free, &tables);
     printk("d%u destroyed: %lu pages back; heap after it: %lu free + %lu "
            "hypervisor page tables\n", id, pages, free, tables);
+    if ( hw )
+    {
+        /* Equal sums: dom0's life, and any domU's, left nothing behind. */
+        printk("Heap before dom0 was built: %lu free + %lu hypervisor page "
+               "tables\n", boot_free, boot_tables);
+        hardware_domain_gone(reason);
+    }
     tell_dom0();
 }
 
@@ -184,8 +203,13 @@ void domain_shutdown(struct domain *d, unsigned int reason)
         if ( d->vcpu[i] )
             vcpu_sleep_nosync(d->vcpu[i]);
 
-    if ( d == hardware_domain )
-        hardware_domain_gone(d, reason);
+    /*
+     * A crashed dom0 is reported as it stands; one that shut down in
+     * order is destroyed first, like a domU, so that the heap's count
+     * afterwards shows whether its life left anything behind.
+     */
+    if ( d == hardware_domain && reason == SHUTDOWN_crash )
+        hardware_domain_crashed(d);
 
     tell_dom0();
     reap_later(d);

@@ -92,7 +92,8 @@ def boot_linux(workdir, guest, fw, xen_gz=None, extra="", vcpus=1, smp=2,
                    % vcpus + extra, modules=[(kernel, "console=hvc0"),
                                              (initrd, "initrd")], **kwargs)
     boot_args.setdefault("timeout", 300)
-    return boot(iso, firmware=fw, smp=smp, mem="1G", **boot_args)
+    boot_args.setdefault("mem", "1G")
+    return boot(iso, firmware=fw, smp=smp, **boot_args)
 
 
 def assert_userspace(b):

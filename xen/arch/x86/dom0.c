@@ -71,6 +71,7 @@ void __init create_dom0(void)
     }
 
     kept = domu_plan();
+    heap_note_before_dom0();
     d = domain_create(0, n, true);
     if ( !d )
         panic("Cannot create dom0");

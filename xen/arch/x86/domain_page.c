@@ -41,6 +41,7 @@ struct mapcache_window {
     unsigned long va;        /* address of slot 0 */
 #ifdef CONFIG_DEBUG
     const void *holder[MAPCACHE_SLOTS]; /* who mapped each slot */
+    unsigned long exits_checked; /* returns to a guest with no slot held */
 #endif
 } __aligned(64); /* a CPU's hot state shares no cache line with another's */
 
@@ -115,14 +116,21 @@ int mapcache_cpu_init(unsigned int cpu)
     return 0;
 }
 
-static void __noreturn mapcache_exhausted(const struct mapcache_window *w)
+static void print_holders(const struct mapcache_window *w)
 {
 #ifdef CONFIG_DEBUG
     unsigned int i;
 
     for ( i = 0; i < MAPCACHE_SLOTS; i++ )
-        printk(XENLOG_ERR "mapcache slot %u held by %pS\n", i, w->holder[i]);
+        if ( w->inuse & (1U << i) )
+            printk(XENLOG_ERR "mapcache slot %u held by %pS\n", i,
+                   w->holder[i]);
 #endif
+}
+
+static void __noreturn mapcache_exhausted(const struct mapcache_window *w)
+{
+    print_holders(w);
     panic("mapcache: all %u slots of CPU%u in use", MAPCACHE_SLOTS,
           smp_processor_id());
 }
@@ -197,6 +205,31 @@ mfn_t domain_page_map_to_mfn(const void *ptr)
     ASSERT(va >= w->va && slot < MAPCACHE_SLOTS);
     return maddr_to_mfn(w->l1[slot] & PTE_ADDR_MASK);
 }
+
+#ifdef CONFIG_DEBUG
+void mapcache_check_exit(void)
+{
+    struct mapcache_window *w = &windows[smp_processor_id()];
+
+    if ( unlikely(w->inuse) )
+    {
+        print_holders(w);
+        panic("mapcache: CPU%u returns to a guest with slots %#x held",
+              smp_processor_id(), w->inuse);
+    }
+    w->exits_checked++;
+}
+
+unsigned long mapcache_exits_checked(void)
+{
+    unsigned long n = 0;
+    unsigned int cpu;
+
+    for ( cpu = 0; cpu < CONFIG_NR_CPUS; cpu++ )
+        n += read_atomic(&windows[cpu].exits_checked);
+    return n;
+}
+#endif
 
 unsigned int mapcache_slots_in_use(void)
 {

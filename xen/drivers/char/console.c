@@ -517,8 +517,18 @@ static void domain_console_write(struct domain *d, const char *s, size_t n)
 
 void console_domain_gone(struct domain *d)
 {
-    unsigned long flags = local_irq_save();
+    unsigned long flags;
 
+    /* dom0's input ring and VIRQ go with it: the keys take over now. */
+    if ( d == hardware_domain )
+    {
+        spin_lock_irqsave(&rx_lock, flags);
+        if ( input_to_dom0 )
+            switch_input();
+        spin_unlock_irqrestore(&rx_lock, flags);
+    }
+
+    flags = local_irq_save();
     spin_lock(&console_lock);
     domain_line_emit(d);
     spin_unlock(&console_lock);

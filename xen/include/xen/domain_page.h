@@ -33,6 +33,18 @@ mfn_t domain_page_map_to_mfn(const void *va);
 /* Slots of this CPU's window in use now (the self-tests check leaks). */
 unsigned int mapcache_slots_in_use(void);
 
+/*
+ * Debug builds: every return to a guest finds this CPU's window empty
+ * (pv_exit_work(), interrupts off), or the machine stops naming the
+ * holders; the returns checked are counted, for the census.
+ */
+#ifdef CONFIG_DEBUG
+void mapcache_check_exit(void);
+unsigned long mapcache_exits_checked(void);
+#else
+static inline void mapcache_check_exit(void) {}
+#endif
+
 /* Sets up the boot CPU's window; before it, map_domain_page() panics. */
 void mapcache_init(void);
 /*

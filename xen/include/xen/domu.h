@@ -50,5 +50,7 @@ int parse_domu_cmdline(const char *s, struct domu_config *c, char *err,
  * after it equals the sum before it was built (xen/common/shutdown.c).
  */
 void heap_settled_counts(unsigned long *free, unsigned long *tables);
+/* Keeps the settled counts for dom0's destruction report. */
+void heap_note_before_dom0(void);
 
 #endif /* XEN_DOMU_H */

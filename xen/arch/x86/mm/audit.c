@@ -300,8 +300,12 @@ static void visit_page(const struct walk *w, enum mm_audit_class c,
         w->a->ram[c]++;
     else
         w->a->nonram++;
-    /* Only an allocated page's owner field names an owner (see v.order). */
-    if ( ram && mfn_valid(mfn) && c != MA_VCPUINFO &&
+    /*
+     * Only an allocated page's owner field names an owner (see v.order).
+     * Mapcache slots in use are a hypercall in flight on some CPU, not a
+     * mapping at rest: the mapcache's class count shows them.
+     */
+    if ( ram && mfn_valid(mfn) && c != MA_VCPUINFO && c != MA_MAPCACHE &&
          (mfn_to_page(mfn)->count_info & PGC_allocated) )
     {
         if ( mfn_to_page(mfn)->count_info & PGC_xen_heap )

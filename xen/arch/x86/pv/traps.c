@@ -20,6 +20,7 @@
  * the way out, by pv_exit_work(), which also delivers event upcalls.
  */
 #include <asm/smp.h>
+#include <xen/domain_page.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
@@ -222,6 +223,7 @@ void pv_exit_work(struct cpu_user_regs *regs)
             create_bounce_frame(v, regs, &ev);
             continue;
         }
+        mapcache_check_exit();
         return;
     }
 }

@@ -68,7 +68,8 @@ struct mm_audit {
     unsigned long ram[MA_NR];    /* RAM pages mapped, by class */
     unsigned long nonram;        /* pages mapping anything else (MMIO...) */
     /*
-     * Outside the direct map: mappings of frames a guest owns (its own
+     * Outside the direct map and the mapcache (whose slots in use are
+     * hypercalls in flight): mappings of frames a guest owns (its own
      * memory), and of xenheap pages shared with a guest (shared_info).
      */
     unsigned long guest;
