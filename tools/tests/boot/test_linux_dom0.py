@@ -30,6 +30,7 @@ mount -t devtmpfs dev /dev
 INIT = INIT_HEAD + r"""echo "XENON-INIT: running as pid $$"
 echo "XENON-HYPERVISOR: $(cat /sys/hypervisor/type)"
 echo "XENON-NPROC: $(nproc)"
+echo "XENON-PCPUS: $(ls /sys/devices/system/xen_cpu | grep -c xen_cpu)"
 for i in 1 2 3 4 5 6 7 8; do
     sh -c "echo XENON-CHILD \$\$ $i" &
 done
@@ -104,6 +105,9 @@ def assert_userspace(b):
     assert b.has("XENON-INIT: running as pid 1"), b
     assert b.has("XENON-HYPERVISOR: xen"), b
     assert b.has("XENON-NPROC: 1"), b
+    # The machine's CPUs as the hypervisor lists them (XENPF_get_cpuinfo),
+    # not dom0's vCPUs: QEMU's two.
+    assert b.has("XENON-PCPUS: 2"), b
     children = set(re.findall(r"^XENON-CHILD \d+ (\d)$", b.output, re.M))
     assert children == set("12345678"), b
     assert b.has("XENON-DONE"), b

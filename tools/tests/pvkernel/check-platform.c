@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * platform_op: setting the wallclock (what dom0's hwclock/NTP does) and
- * the interface-version check every call goes through.
+ * platform_op: setting the wallclock (what dom0's hwclock/NTP does), the
+ * interface-version check every call goes through, the physical CPU list
+ * and firmware facts Linux asks for; xenpmu_op's refusal.
  */
 #include "pvkernel.h"
 
@@ -60,4 +61,55 @@ PVTEST(platform_op_settime)
     op.interface_version = XENPF_INTERFACE_VERSION - 1;
     EXPECT_ERR(HYPERVISOR_platform_op(&op), EACCES);
     EXPECT_ERR(HYPERVISOR_platform_op(NULL), EFAULT);
+}
+
+/*
+ * The physical CPUs, as Linux's xen_pcpu driver lists them: every number
+ * up to max_present is an online CPU (no hot-plug here) with an APIC ID
+ * of its own, the next is no CPU at all.
+ */
+PVTEST(platform_op_cpuinfo)
+{
+    struct xen_platform_op op = {
+        .cmd = XENPF_get_cpuinfo,
+        .interface_version = XENPF_INTERFACE_VERSION,
+    };
+    uint32_t apic_ids[64], max_present, cpu, i;
+
+    if ( !is_dom0() )
+        return;
+    EXPECT_OK(HYPERVISOR_platform_op(&op));
+    max_present = op.u.pcpu_info.max_present;
+    expect(max_present < 64, "max_present %u", max_present);
+    for ( cpu = 0; cpu <= max_present && cpu < 64; cpu++ )
+    {
+        op.u.pcpu_info = (struct xenpf_pcpuinfo){ .xen_cpuid = cpu };
+        EXPECT_OK(HYPERVISOR_platform_op(&op));
+        EXPECT_EQ(op.u.pcpu_info.flags, XEN_PCPU_FLAGS_ONLINE);
+        EXPECT_EQ(op.u.pcpu_info.max_present, max_present);
+        apic_ids[cpu] = op.u.pcpu_info.apic_id;
+        for ( i = 0; i < cpu; i++ )
+            expect(apic_ids[i] != apic_ids[cpu], "CPUs %u and %u share APIC "
+                   "ID %u", i, cpu, apic_ids[cpu]);
+    }
+    op.u.pcpu_info = (struct xenpf_pcpuinfo){ .xen_cpuid = max_present + 1 };
+    EXPECT_OK(HYPERVISOR_platform_op(&op));
+    EXPECT_EQ(op.u.pcpu_info.flags, XEN_PCPU_FLAGS_INVALID);
+
+    /* The BIOS keyboard flags: none known, index 0 only. */
+    op.cmd = XENPF_firmware_info;
+    op.u.firmware_info = (struct xenpf_firmware_info){
+        .type = XEN_FW_KBD_SHIFT_FLAGS,
+    };
+    op.u.firmware_info.u.kbd_shift_flags = 0xff;
+    EXPECT_OK(HYPERVISOR_platform_op(&op));
+    EXPECT_EQ(op.u.firmware_info.u.kbd_shift_flags, 0);
+    op.u.firmware_info.index = 1;
+    EXPECT_ERR(HYPERVISOR_platform_op(&op), ESRCH);
+}
+
+/* No virtual PMU: Xen's answer with its vPMU off (the default). */
+PVTEST(xenpmu_op_unsupported)
+{
+    EXPECT_ERR(hypercall_any(__HYPERVISOR_xenpmu_op, 0, 0, 0), EOPNOTSUPP);
 }

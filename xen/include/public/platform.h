@@ -307,6 +307,18 @@ struct xenpf_set_processor_pminfo {
 };
 typedef struct xenpf_set_processor_pminfo xenpf_set_processor_pminfo_t;
 
+/* One physical CPU, by the hypervisor's own CPU number. */
+#define XEN_PCPU_FLAGS_ONLINE   1
+#define XEN_PCPU_FLAGS_INVALID  2   /* no such CPU */
+struct xenpf_pcpuinfo {
+    uint32_t xen_cpuid;     /* IN */
+    uint32_t max_present;   /* OUT: the highest CPU number present */
+    uint32_t flags;         /* OUT: XEN_PCPU_FLAGS_* */
+    uint32_t apic_id;       /* OUT */
+    uint32_t acpi_id;       /* OUT: its MADT processor UID */
+};
+typedef struct xenpf_pcpuinfo xenpf_pcpuinfo_t;
+
 /* Every sub-op's argument fits the 128-byte union. */
 struct xen_platform_op {
     uint32_t cmd;                   /* XENPF_* */
@@ -325,6 +337,7 @@ struct xen_platform_op {
         xenpf_change_freq_t change_freq;
         xenpf_getidletime_t getidletime;
         xenpf_set_processor_pminfo_t set_pminfo;
+        xenpf_pcpuinfo_t pcpu_info;
         uint8_t pad[128];
     } u;
 };

@@ -23,6 +23,7 @@ long do_xen_version(unsigned long cmd, unsigned long arg);
 long do_console_io(unsigned long cmd, unsigned long count,
                    unsigned long buffer);
 long do_vm_assist(unsigned long cmd, unsigned long type);
+long do_xenpmu_op(unsigned long op, unsigned long arg);
 long do_iret(void);
 long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg);
 long do_set_segment_base(unsigned long which, unsigned long base);

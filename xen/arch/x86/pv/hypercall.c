@@ -54,6 +54,7 @@ static const hypercall_fn_t hypercall_table[] = {
     HC(callback_op, do_callback_op),
     HC(event_channel_op, do_event_channel_op),
     HC(physdev_op, do_physdev_op),
+    HC(xenpmu_op, do_xenpmu_op),
 };
 
 #define NR_HYPERCALLS (sizeof(hypercall_table) / sizeof(hypercall_table[0]))
@@ -67,6 +68,7 @@ static const char *const hypercall_names[NR_HYPERCALLS] = {
     HN(xen_version), HN(console_io), HN(grant_table_op), HN(vm_assist), HN(iret), HN(vcpu_op),
     HN(set_segment_base), HN(mmuext_op), HN(sched_op), HN(callback_op),
     HN(event_channel_op), HN(physdev_op), HN(update_va_mapping_otherdomain),
+    HN(xenpmu_op),
 };
 
 /*

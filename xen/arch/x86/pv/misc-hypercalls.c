@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The x86 hypercalls of the first set that are small: platform_op, and
- * memory_op's dispatch (reservations and exchange in xen/common/memory.c)
- * and x86 queries. physdev_op is xen/arch/x86/physdev.c.
+ * The x86 hypercalls of the first set that are small: platform_op,
+ * xenpmu_op, and memory_op's dispatch (reservations and exchange in
+ * xen/common/memory.c) and x86 queries. physdev_op is xen/arch/x86/physdev.c.
  */
 #include <xen/errno.h>
 #include <xen/hypercall.h>
@@ -14,9 +14,40 @@
 #include <asm/e820.h>
 #include <asm/guest_access.h>
 #include <asm/m2p.h>
+#include <asm/smp.h>
 #include <public/memory.h>
 #include <public/platform.h>
 #include <public/sched.h>
+
+/* The MADT's processor UID of the CPU with this APIC ID. */
+static uint32_t cpu_acpi_id(uint32_t apic_id)
+{
+    unsigned int i;
+
+    for ( i = 0; i < acpi_madt.nr_cpus; i++ )
+        if ( acpi_madt.cpus[i].apic_id == apic_id )
+            return acpi_madt.cpus[i].acpi_uid;
+
+    return ~0U; /* no MADT: the boot CPU found alone */
+}
+
+/* XENPF_get_cpuinfo: present CPUs are the online ones (no hot-plug). */
+static void pcpu_info(struct xenpf_pcpuinfo *p)
+{
+    unsigned int cpu = p->xen_cpuid, last = 0, i;
+
+    for_each_present_cpu ( i )
+        last = i;
+    p->max_present = last;
+    if ( cpu >= CONFIG_NR_CPUS || !cpumask_test_cpu(cpu, &cpu_present_map) )
+    {
+        p->flags = XEN_PCPU_FLAGS_INVALID;
+        return;
+    }
+    p->apic_id = x86_cpu_to_apicid[cpu];
+    p->acpi_id = cpu_acpi_id(p->apic_id);
+    p->flags = cpu_online(cpu) ? XEN_PCPU_FLAGS_ONLINE : 0;
+}
 
 long do_platform_op(unsigned long arg)
 {
@@ -67,12 +98,38 @@ long do_platform_op(unsigned long arg)
             return -ESRCH;
         case XEN_FW_EFI_INFO:
             return -ENOSYS;
+        case XEN_FW_KBD_SHIFT_FLAGS:
+            /*
+             * Xen reads the BIOS's flags in real mode; multiboot2 leaves
+             * none to read. No shift key held is what dom0 assumes.
+             */
+            if ( op.u.firmware_info.index )
+                return -ESRCH;
+            op.u.firmware_info.u.kbd_shift_flags = 0;
+            break;
         default:
             return -EINVAL;
         }
+        break;
+    case XENPF_get_cpuinfo:
+        pcpu_info(&op.u.pcpu_info);
+        break;
     default:
+        printk(XENLOG_DEBUG "d%u: platform_op cmd %u not supported\n",
+               current->domain->domain_id, op.cmd);
         return -ENOSYS;
     }
+
+    return copy_to_guest_va(arg, &op, sizeof(op)) ? -EFAULT : 0;
+}
+
+/*
+ * No virtual PMU: Xen's answer when its vPMU is off, its default. Linux
+ * then runs without PMU counters, as under Xen.
+ */
+long do_xenpmu_op(unsigned long op, unsigned long arg)
+{
+    return -EOPNOTSUPP;
 }
 
 long do_memory_op(unsigned long cmd, unsigned long arg)
