@@ -41,10 +41,10 @@ def dom0(tmp_path_factory):
     return kernel, initrd
 
 
-def run(workdir, dom0, tmp_path, send, extra="", **kwargs):
+def run(workdir, dom0, tmp_path, send, extra="", fw="bios", **kwargs):
     # Slower than test_linux_dom0's boots: typing waits for the shell.
     kwargs.setdefault("timeout", 600)
-    b = boot_linux(workdir, dom0, "bios", extra=extra, send=send, **kwargs)
+    b = boot_linux(workdir, dom0, fw, extra=extra, send=send, **kwargs)
     (tmp_path / "serial.log").write_text(b.output)
     return b
 
@@ -63,10 +63,11 @@ def check_no_failed_path(b):
         assert not b.has(text), (text, b)
 
 
-def test_shell_input_and_debug_keys(workdir, dom0, tmp_path):
+@pytest.mark.parametrize("fw", ["bios", "efi"])
+def test_shell_input_and_debug_keys(workdir, dom0, tmp_path, fw):
     """Typed input reaches dom0's shell; Ctrl-A x3 hands the keys to the
     hypervisor and three more hand input back."""
-    b = run(workdir, dom0, tmp_path, send=[
+    b = run(workdir, dom0, tmp_path, fw=fw, send=[
         (PROMPT, "echo XENON-$((6*7))\n"),
         ("XENON-42", CTRL_A * 3),
         # Queued in order: each key runs once the one before has printed.
@@ -95,11 +96,12 @@ def test_shell_input_and_debug_keys(workdir, dom0, tmp_path):
     assert len(CENSUS.findall(keys)) == 1, keys
 
 
-def test_poweroff(workdir, dom0, tmp_path):
+@pytest.mark.parametrize("fw", ["bios", "efi"])
+def test_poweroff(workdir, dom0, tmp_path, fw):
     """poweroff in dom0 goes through ACPI S5 with the values dom0
     computed, and QEMU powers off (not a reset, not a spinning halt)."""
     b = run(workdir, dom0, tmp_path, send=[(PROMPT, "poweroff\n")],
-            qmp=True)
+            fw=fw, qmp=True)
     assert b.exited and not b.timed_out, b
     assert b.status == 0, b
     assert b.shutdown_reasons() == ["guest-shutdown"], b
@@ -124,10 +126,12 @@ def test_poweroff(workdir, dom0, tmp_path):
     assert b.output.rstrip().endswith(m.group(0)), b
 
 
-def test_reboot(workdir, dom0, tmp_path):
+@pytest.mark.parametrize("fw", ["bios", "efi"])
+def test_reboot(workdir, dom0, tmp_path, fw):
     """reboot in dom0: SCHEDOP_shutdown(reboot), then the ACPI reset
     register, which QEMU (-no-reboot) turns into its exit."""
-    b = run(workdir, dom0, tmp_path, send=[(PROMPT, "reboot\n")], qmp=True)
+    b = run(workdir, dom0, tmp_path, send=[(PROMPT, "reboot\n")], fw=fw,
+            qmp=True)
     assert b.exited and not b.timed_out, b
     assert b.shutdown_reasons() == ["guest-reset"], b
     check_xen_prefix(b)
