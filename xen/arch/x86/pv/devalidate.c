@@ -173,11 +173,6 @@ int pv_devalidation_continue(void)
     return 0;
 }
 
-bool pv_devalidation_pending(const struct vcpu *v)
-{
-    return v->arch.dying_depth;
-}
-
 void pv_devalidation_forget(struct vcpu *v)
 {
     v->arch.dying_depth = 0;

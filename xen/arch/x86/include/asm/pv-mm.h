@@ -15,6 +15,7 @@
  */
 
 #include <xen/mm.h>
+#include <xen/sched.h>
 #include <asm/page.h>
 
 struct domain;
@@ -104,7 +105,11 @@ void pv_release_prevalidated(struct page_info *pg, unsigned int level);
  */
 int pv_put_table_preemptible(struct page_info *pg);
 int pv_devalidation_continue(void);
-bool pv_devalidation_pending(const struct vcpu *v);
+/* Inline: mmu_update asks before every entry of its batches. */
+static inline bool pv_devalidation_pending(const struct vcpu *v)
+{
+    return v->arch.dying_depth;
+}
 /* A dying domain's vCPU: its frames go back whole, the walk with them. */
 void pv_devalidation_forget(struct vcpu *v);
 
