@@ -20,6 +20,7 @@
 #include <asm/apic.h>
 #include <asm/io_apic.h>
 #include <asm/irq.h>
+#include <asm/msi.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
 
@@ -36,8 +37,53 @@ struct gsi_state {
 static struct gsi_state gsis[NR_GSIS];
 /* The GSI each guest vector serves (valid where gsis[].vector says so). */
 static uint16_t vector_gsi[256];
-static unsigned int next_vector = GUEST_IRQ_VECTOR_FIRST;
+/* Guest vectors in use: a GSI's for good, an MSI's until it is unmapped. */
+static unsigned long vectors_used[256 / BITS_PER_LONG];
 static DEFINE_SPINLOCK(irq_lock);
+
+/* Under irq_lock: a free guest vector, now handled by handler, or 0. */
+static unsigned int alloc_vector_locked(intr_handler_t handler)
+{
+    unsigned int v;
+
+    for ( v = GUEST_IRQ_VECTOR_FIRST; v <= GUEST_IRQ_VECTOR_LAST; v++ )
+        if ( !test_and_set_bit(v, vectors_used) )
+        {
+            set_intr_handler(v, handler);
+            return v;
+        }
+
+    return 0;
+}
+
+unsigned int irq_alloc_vector(intr_handler_t handler)
+{
+    unsigned long flags;
+    unsigned int v;
+
+    spin_lock_irqsave(&irq_lock, flags);
+    v = alloc_vector_locked(handler);
+    spin_unlock_irqrestore(&irq_lock, flags);
+
+    return v;
+}
+
+void irq_free_vector(unsigned int vector)
+{
+    unsigned long flags;
+
+    ASSERT(vector >= GUEST_IRQ_VECTOR_FIRST &&
+           vector <= GUEST_IRQ_VECTOR_LAST);
+    spin_lock_irqsave(&irq_lock, flags);
+    ASSERT(test_bit(vector, vectors_used));
+    /*
+     * The handler stays: a message already on its way finds the owner's
+     * handler, which drops what it does not know, and the next owner
+     * replaces it.
+     */
+    clear_bit(vector, vectors_used);
+    spin_unlock_irqrestore(&irq_lock, flags);
+}
 
 unsigned int irq_nr_gsis(void)
 {
@@ -83,6 +129,7 @@ static int setup_locked(unsigned int gsi, bool level, bool active_low)
     struct gsi_state *g = &gsis[gsi];
     uint32_t dest = x86_cpu_to_apicid[0];
     unsigned int apic, pin;
+    unsigned int vector;
     uint64_t rte;
 
     if ( io_apic_gsi_pin(gsi, &apic, &pin) )
@@ -92,14 +139,15 @@ static int setup_locked(unsigned int gsi, bool level, bool active_low)
     /* Without interrupt remapping an entry names an 8-bit APIC ID. */
     if ( dest > 0xff )
         return -ERANGE;
-    if ( next_vector > GUEST_IRQ_VECTOR_LAST )
+    /* The handler reads vector_gsi[] only once the pin is unmasked. */
+    vector = alloc_vector_locked(gsi_interrupt);
+    if ( !vector )
         return -ENOSPC;
 
-    g->vector = next_vector++;
+    g->vector = vector;
     g->level = level;
     g->active_low = active_low;
     vector_gsi[g->vector] = gsi;
-    set_intr_handler(g->vector, gsi_interrupt);
 
     rte = g->vector | IO_APIC_RTE_MASKED |
           ((uint64_t)dest << IO_APIC_RTE_DEST_SHIFT);
@@ -232,9 +280,11 @@ static void dump_irqs(unsigned char key)
                    g->in_flight ? ", waiting for its EOI" : "");
         printk("\n");
     }
+    msi_dump();
 }
 
 void __init irq_init(void)
 {
-    register_keyhandler('i', dump_irqs, "dump the GSIs routed for guests");
+    register_keyhandler('i', dump_irqs,
+                        "dump the GSIs and MSIs routed for guests");
 }

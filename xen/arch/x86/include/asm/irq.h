@@ -35,6 +35,7 @@
 
 #include <xen/types.h>
 #include <public/event_channel.h>
+#include <asm/traps.h>
 
 struct domain;
 
@@ -71,6 +72,13 @@ void irq_guest_unbind(unsigned int gsi, const struct domain *d);
 
 /* d's EOI of gsi: unmasks a level line masked by its last interrupt. */
 void irq_guest_eoi(unsigned int gsi, const struct domain *d);
+
+/*
+ * A free guest vector whose interrupts now go to handler (MSIs, which
+ * give theirs back), or 0 if none is left.
+ */
+unsigned int irq_alloc_vector(intr_handler_t handler);
+void irq_free_vector(unsigned int vector);
 
 /* Registers the IRQ dump key, 'i'. Boot, once. */
 void irq_init(void);
