@@ -81,9 +81,21 @@ struct msi_slot {
 };
 
 static struct msi_slot slots[NR_MSIS];
+/* The slot a vector serves; stale entries are caught by slots[].vector. */
 static int8_t vector_slot[256];
 /* Delivery state (guest, port, count) and the masks. */
 static DEFINE_SPINLOCK(msi_lock);
+
+/*
+ * Frame ranges of MSI-X tables and PBAs in use, for L1 validation, which
+ * reads them without a lock. Entries [0, msix_ro_ranges) may be in use;
+ * one is filled (first, then last) and emptied (last, then first) so that
+ * a reader in between sees an empty range, never a wider one.
+ */
+static struct ro_range {
+    unsigned long first, last;
+    unsigned int refs;
+} ro[2 * NR_MSIS];
 unsigned int msix_ro_ranges;
 static unsigned int cpu_msis[CONFIG_NR_CPUS];
 
@@ -165,6 +177,69 @@ static unsigned int pick_cpu(void)
     return best;
 }
 
+/* Under msi_lock. */
+static void ro_get(unsigned long first, unsigned long last)
+{
+    unsigned int i, n = msix_ro_ranges, free = n;
+
+    if ( first > last )
+        return;
+    for ( i = 0; i < n; i++ )
+        if ( ro[i].refs && ro[i].first == first && ro[i].last == last )
+        {
+            ro[i].refs++;
+            return;
+        }
+        else if ( !ro[i].refs && free == n )
+            free = i;
+    ASSERT(free < ARRAY_SIZE(ro));
+    ro[free].refs = 1;
+    write_atomic(&ro[free].first, first);
+    smp_wmb();
+    write_atomic(&ro[free].last, last);
+    smp_wmb();
+    if ( free == n )
+        write_atomic(&msix_ro_ranges, n + 1);
+}
+
+/* Under msi_lock. */
+static void ro_put(unsigned long first, unsigned long last)
+{
+    unsigned int i, n = msix_ro_ranges;
+
+    if ( first > last )
+        return;
+    for ( i = 0; i < n; i++ )
+        if ( ro[i].refs && ro[i].first == first && ro[i].last == last )
+            break;
+    ASSERT(i < n);
+    if ( i == n || --ro[i].refs )
+        return;
+    write_atomic(&ro[i].last, 0);
+    smp_wmb();
+    write_atomic(&ro[i].first, 1);
+    /* The last one gone: L1 validation is back to its fast path. */
+    while ( n && !ro[n - 1].refs )
+        n--;
+    write_atomic(&msix_ro_ranges, n);
+}
+
+bool msix_ro_lookup(unsigned long mfn)
+{
+    unsigned int i, n = read_atomic(&msix_ro_ranges);
+
+    for ( i = 0; i < n; i++ )
+    {
+        unsigned long first = read_atomic(&ro[i].first);
+
+        smp_rmb();
+        if ( mfn >= first && mfn <= read_atomic(&ro[i].last) )
+            return true;
+    }
+
+    return false;
+}
+
 static void msi_interrupt(struct cpu_user_regs *regs)
 {
     int i = read_atomic(&vector_slot[regs->vector]);
@@ -223,12 +298,19 @@ static int find_msix(struct msi_slot *s, const struct msi_request *r)
     if ( !base )
         base = r->table_base;
     base += table & ~MSIX_BIR;
-    pba_base = bar_address(s, pba & MSIX_BIR) + (pba & ~MSIX_BIR);
+    pba_base = bar_address(s, pba & MSIX_BIR);
 
     s->table_first = base >> PAGE_SHIFT;
     s->table_last = (base + n * MSIX_ENTRY_SIZE - 1) >> PAGE_SHIFT;
-    s->pba_first = pba_base >> PAGE_SHIFT;
-    s->pba_last = (pba_base + DIV_ROUND_UP(n, 64) * 8 - 1) >> PAGE_SHIFT;
+    /* No PBA where a BAR reads 0: no frame of it to protect either. */
+    s->pba_first = 1;
+    s->pba_last = 0;
+    if ( pba_base )
+    {
+        pba_base += pba & ~MSIX_BIR;
+        s->pba_first = pba_base >> PAGE_SHIFT;
+        s->pba_last = (pba_base + DIV_ROUND_UP(n, 64) * 8 - 1) >> PAGE_SHIFT;
+    }
     pa = base + r->entry * MSIX_ENTRY_SIZE;
     s->ent = ioremap(pa, MSIX_ENTRY_SIZE);
 
@@ -320,8 +402,18 @@ int msi_map(struct domain *d, const struct msi_request *r)
     if ( !rc && !s )
         rc = -ENOSPC;
     if ( !rc )
-        /* Claimed: nothing else picks it, the handler still ignores it. */
+    {
+        /*
+         * Claimed, and named for same_message(); without a vector the
+         * handler, msix_ro_lookup() and the dump still pass it by.
+         */
         s->owner = d;
+        s->seg = n.seg;
+        s->bus = n.bus;
+        s->devfn = n.devfn;
+        s->msix = n.msix;
+        s->entry = n.entry;
+    }
     spin_unlock_irqrestore(&msi_lock, flags);
     if ( rc )
         goto fail;
@@ -331,7 +423,9 @@ int msi_map(struct domain *d, const struct msi_request *r)
     if ( !n.vector )
     {
         rc = -ENOSPC;
-        write_atomic(&s->owner, NULL);
+        spin_lock_irqsave(&msi_lock, flags);
+        memset(s, 0, sizeof(*s));
+        spin_unlock_irqrestore(&msi_lock, flags);
         goto fail;
     }
     n.cpu = pick_cpu();
@@ -342,7 +436,10 @@ int msi_map(struct domain *d, const struct msi_request *r)
     cpu_msis[n.cpu]++;
     write_atomic(&vector_slot[n.vector], (int8_t)(s - slots));
     if ( n.msix )
-        msix_ro_ranges++;
+    {
+        ro_get(n.table_first, n.table_last);
+        ro_get(n.pba_first, n.pba_last);
+    }
     spin_unlock_irqrestore(&msi_lock, flags);
 
     return s - slots;
@@ -368,7 +465,10 @@ void msi_unmap(unsigned int slot, const struct domain *d)
     write_atomic(&vector_slot[s->vector], -1);
     cpu_msis[s->cpu]--;
     if ( s->msix )
-        msix_ro_ranges--;
+    {
+        ro_put(s->table_first, s->table_last);
+        ro_put(s->pba_first, s->pba_last);
+    }
     memset(s, 0, sizeof(*s));
     spin_unlock_irqrestore(&msi_lock, flags);
 
@@ -415,25 +515,6 @@ void msi_guest_unbind(unsigned int slot, const struct domain *d)
     s->guest = NULL;
     s->port = 0;
     spin_unlock_irqrestore(&msi_lock, flags);
-}
-
-bool msix_ro_lookup(unsigned long mfn)
-{
-    unsigned int i;
-
-    /* Lock-free: a slot is filled in before the count goes up. */
-    for ( i = 0; i < NR_MSIS; i++ )
-    {
-        const struct msi_slot *s = &slots[i];
-
-        if ( !read_atomic(&s->msix) || !read_atomic(&s->vector) )
-            continue;
-        if ( (mfn >= s->table_first && mfn <= s->table_last) ||
-             (mfn >= s->pba_first && mfn <= s->pba_last) )
-            return true;
-    }
-
-    return false;
 }
 
 void msi_dump(void)

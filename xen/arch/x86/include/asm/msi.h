@@ -66,7 +66,10 @@ int msi_guest_bind(unsigned int slot, struct domain *d, evtchn_port_t port);
 /* Masks slot and forgets its port. */
 void msi_guest_unbind(unsigned int slot, const struct domain *d);
 
-/* An MSI-X table or PBA frame in use: dom0 maps it read-only. */
+/*
+ * An MSI-X table or PBA frame in use: dom0 maps it read-only.
+ * msix_ro_ranges is 0 while no MSI-X entry is mapped, the common case.
+ */
 extern unsigned int msix_ro_ranges;
 bool msix_ro_lookup(unsigned long mfn);
 static inline bool msix_frame_ro(unsigned long mfn)
