@@ -241,6 +241,28 @@ void irq_guest_unbind(unsigned int gsi, const struct domain *d)
     spin_unlock_irqrestore(&irq_lock, flags);
 }
 
+void irq_guest_set_cpu(unsigned int gsi, const struct domain *d,
+                       unsigned int cpu)
+{
+    struct gsi_state *g = &gsis[gsi];
+    uint64_t dest = x86_cpu_to_apicid[cpu], rte;
+    unsigned int apic, pin;
+    unsigned long flags;
+
+    ASSERT(gsi < NR_GSIS);
+    if ( dest > 0xff || !cpu_online(cpu) )
+        return;
+    spin_lock_irqsave(&irq_lock, flags);
+    /* The mask bit read back is kept: a level line may await its EOI. */
+    if ( g->guest == d && !io_apic_gsi_pin(gsi, &apic, &pin) )
+    {
+        rte = io_apic_read_rte(apic, pin);
+        rte &= ~(0xffULL << IO_APIC_RTE_DEST_SHIFT);
+        io_apic_write_rte(apic, pin, rte | dest << IO_APIC_RTE_DEST_SHIFT);
+    }
+    spin_unlock_irqrestore(&irq_lock, flags);
+}
+
 void irq_guest_eoi(unsigned int gsi, const struct domain *d)
 {
     struct gsi_state *g = &gsis[gsi];
@@ -262,7 +284,7 @@ static void dump_irqs(unsigned char key)
 {
     unsigned int gsi, apic, pin;
 
-    printk("GSIs set up for guests (all to CPU 0):\n");
+    printk("GSIs set up for guests:\n");
     for ( gsi = 0; gsi < irq_nr_gsis(); gsi++ )
     {
         const struct gsi_state *g = &gsis[gsi];
@@ -271,10 +293,12 @@ static void dump_irqs(unsigned char key)
         if ( !g->vector || io_apic_gsi_pin(gsi, &apic, &pin) )
             continue;
         rte = io_apic_read_rte(apic, pin);
-        printk("  GSI %u: vector %#x, %s, active %s, %lu interrupts, %s",
+        printk("  GSI %u: vector %#x, %s, active %s, %lu interrupts, %s, "
+               "APIC ID %u",
                gsi, g->vector, g->level ? "level" : "edge",
                g->active_low ? "low" : "high", g->count,
-               rte & IO_APIC_RTE_MASKED ? "masked" : "unmasked");
+               rte & IO_APIC_RTE_MASKED ? "masked" : "unmasked",
+               (unsigned int)(rte >> IO_APIC_RTE_DEST_SHIFT));
         if ( g->guest )
             printk(", d%u port %u%s", g->guest->domain_id, g->port,
                    g->in_flight ? ", waiting for its EOI" : "");

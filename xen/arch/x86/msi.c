@@ -517,6 +517,36 @@ void msi_guest_unbind(unsigned int slot, const struct domain *d)
     spin_unlock_irqrestore(&msi_lock, flags);
 }
 
+void msi_set_cpu(unsigned int slot, const struct domain *d, unsigned int cpu)
+{
+    struct msi_slot *s = &slots[slot];
+    uint32_t addr = MSI_ADDR_BASE |
+                    (x86_cpu_to_apicid[cpu] << MSI_ADDR_DEST_SHIFT);
+    unsigned long flags;
+
+    ASSERT(slot < NR_MSIS);
+    if ( x86_cpu_to_apicid[cpu] > 0xff || !cpu_online(cpu) )
+        return;
+    spin_lock_irqsave(&msi_lock, flags);
+    ASSERT(s->owner == d);
+    if ( s->cpu != cpu )
+    {
+        cpu_msis[s->cpu]--;
+        cpu_msis[cpu]++;
+        s->cpu = cpu;
+        /* An MSI-X entry may change only while masked; MSI's is one write. */
+        if ( s->msix )
+        {
+            set_masked(s, true);
+            ent_write(s, MSIX_ENTRY_ADDR_LO, addr);
+            set_masked(s, !s->guest);
+        }
+        else
+            cfg_write32(s, s->pos + MSI_ADDR_LO, addr);
+    }
+    spin_unlock_irqrestore(&msi_lock, flags);
+}
+
 void msi_dump(void)
 {
     unsigned int i;

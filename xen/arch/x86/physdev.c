@@ -245,6 +245,22 @@ void pirq_unbind_port(struct domain *d, unsigned int pirq)
     p->port = 0;
 }
 
+void pirq_set_vcpu(struct domain *d, unsigned int pirq, const struct vcpu *v)
+{
+    const struct pirq *p;
+
+    ASSERT(spin_is_locked(&d->event_lock));
+    if ( pirq >= d->arch.nr_pirqs )
+        return;
+    p = &d->arch.pirqs[pirq];
+    if ( !p->live )
+        return;
+    if ( p->msi >= 0 )
+        msi_set_cpu(p->msi, d, v->processor);
+    else
+        irq_guest_set_cpu(p->gsi, d, v->processor);
+}
+
 /* The domain a PIRQ call names; its PIRQs are the caller's business? */
 static int pirq_target(domid_t domid, struct domain **dp)
 {

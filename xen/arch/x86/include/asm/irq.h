@@ -12,7 +12,9 @@
  *    or the ISA/PCI default at bind), a vector of its own from
  *    GUEST_IRQ_VECTOR_FIRST..LAST (kept for good once given), and the
  *    redirection entry written: fixed delivery, physical destination
- *    CPU 0;
+ *    CPU 0 until the guest binds its port to a vCPU (irq_guest_set_cpu();
+ *    every CPU has the same handler for a vector, so only the entry
+ *    changes);
  *  - the domain bound to it, if any, and the event channel port its
  *    interrupts are marked pending on. At most one domain per GSI.
  *
@@ -69,6 +71,10 @@ int irq_guest_bind(unsigned int gsi, struct domain *d, evtchn_port_t port,
 
 /* Masks gsi and forgets its domain (which must be d). */
 void irq_guest_unbind(unsigned int gsi, const struct domain *d);
+
+/* Routes gsi (bound to d) to cpu from now on (same vector). */
+void irq_guest_set_cpu(unsigned int gsi, const struct domain *d,
+                       unsigned int cpu);
 
 /* d's EOI of gsi: unmasks a level line masked by its last interrupt. */
 void irq_guest_eoi(unsigned int gsi, const struct domain *d);

@@ -65,6 +65,8 @@ void msi_unmap(unsigned int slot, const struct domain *d);
 int msi_guest_bind(unsigned int slot, struct domain *d, evtchn_port_t port);
 /* Masks slot and forgets its port. */
 void msi_guest_unbind(unsigned int slot, const struct domain *d);
+/* Sends slot's messages to cpu from now on (same vector). */
+void msi_set_cpu(unsigned int slot, const struct domain *d, unsigned int cpu);
 
 /*
  * An MSI-X table or PBA frame in use: dom0 maps it read-only.

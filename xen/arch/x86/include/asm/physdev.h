@@ -78,5 +78,11 @@ int pirq_bind_port(struct domain *d, unsigned int pirq, evtchn_port_t port,
                    bool will_share);
 /* Closing port, bound to pirq: under d's event_lock. */
 void pirq_unbind_port(struct domain *d, unsigned int pirq);
+/*
+ * EVTCHNOP_bind_vcpu of pirq's port, under d's event_lock: its line or
+ * message is routed to the CPU v runs on now (Xen's pirq affinity). A
+ * later move of v does not follow.
+ */
+void pirq_set_vcpu(struct domain *d, unsigned int pirq, const struct vcpu *v);
 
 #endif /* ASM_X86_PHYSDEV_H */
