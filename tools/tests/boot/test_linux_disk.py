@@ -103,12 +103,17 @@ def guest_parts():
 
 
 def irq_lines(b, irq_name):
-    """dom0's /proc/interrupts lines of the device: (number, count, text)."""
+    """dom0's /proc/interrupts lines of the device: (number, counts per
+    vCPU, text)."""
+    head = re.search(r"^XENON-IRQ:((?:\s+CPU\d+)+)\s*$", b.output, re.M)
+    assert head, b
+    ncpu = len(head.group(1).split())
     out = []
     for line in b.output.splitlines():
         if line.startswith("XENON-IRQ: ") and re.search(irq_name, line):
             fields = line.split()
-            out.append((int(fields[1].rstrip(":")), int(fields[2]), line))
+            out.append((int(fields[1].rstrip(":")),
+                        [int(n) for n in fields[2:2 + ncpu]], line))
     return out
 
 
@@ -120,8 +125,14 @@ def pci_address(b):
     return got.group(1)
 
 
-@pytest.mark.parametrize("mode", ["msi", "intx"])
-@pytest.mark.parametrize("bus", sorted(BUSES))
+# (bus, mode): msi and intx on both buses; and virtio's request queues,
+# one per vCPU of a 2-vCPU dom0 whose vCPUs are pinned (vCPU n on CPU
+# n), whose messages must follow the vCPU Linux binds each to.
+CASES = [(bus, mode) for bus in sorted(BUSES) for mode in ("msi", "intx")]
+CASES.append(("virtio", "msi-2vcpus"))
+
+
+@pytest.mark.parametrize("bus,mode", CASES)
 def test_linux_reads_second_disk(workdir, guest_parts, tmp_path, bus, mode):
     device, dev, wanted, irq_name = BUSES[bus]
     kernel, busybox = guest_parts
@@ -140,7 +151,9 @@ def test_linux_reads_second_disk(workdir, guest_parts, tmp_path, bus, mode):
         "-drive", "file=%s,format=raw,if=none,id=xdisk" % disk,
         "-device", device], send=[("XENON-DONE", CTRL_A * 3),
                                   ("Serial input to Xen", "i")],
-        linux_extra="pci=nomsi" if mode == "intx" else "")
+        linux_extra="pci=nomsi" if mode == "intx" else "",
+        **({"vcpus": 2, "extra": "dom0_vcpus_pin"}
+           if mode == "msi-2vcpus" else {}))
 
     assert b.exited and not b.timed_out, b
     assert not b.has("XENON-INSMOD-FAILED"), b
@@ -155,18 +168,18 @@ def test_linux_reads_second_disk(workdir, guest_parts, tmp_path, bus, mode):
 
     irqs = irq_lines(b, irq_name)
     assert irqs, b
-    total = sum(count for _, count, _ in irqs)
+    total = sum(sum(counts) for _, counts, _ in irqs)
     assert total > 0, irqs
     assert all("xen-pirq" in text for _, _, text in irqs), irqs
 
     if mode == "intx":
         # The controller's line: a level-triggered INTx PIRQ, dom0's
         # Linux IRQ being the GSI.
-        ((gsi, count, text),) = irqs
+        ((gsi, (count,), text),) = irqs
         assert "ioapic-level" in text, irqs
         xen = re.search(r"^\(XEN\)   GSI %d: vector 0x[0-9a-f]+, level, "
-                        r"active \w+, (\d+) interrupts, \w+, d0 port \d+"
-                        % gsi, b.output, re.M)
+                        r"active \w+, (\d+) interrupts, \w+, APIC ID \d+, "
+                        r"d0 port \d+" % gsi, b.output, re.M)
         assert xen, b
         assert int(xen.group(1)) >= count, (xen.group(0), irqs)
         assert not re.search(r"^\(XEN\)   MSI", b.output, re.M), b
@@ -180,8 +193,28 @@ def test_linux_reads_second_disk(workdir, guest_parts, tmp_path, bus, mode):
     assert not any("ioapic" in text for _, _, text in irqs), irqs
     bdf = pci_address(b)
     xen = re.findall(r"^\(XEN\)   %s %s(?: entry \d+)?: vector 0x[0-9a-f]+, "
-                     r"CPU \d+, (\d+) interrupts, d0 port \d+$"
+                     r"CPU (\d+), (\d+) interrupts, d0 port \d+$"
                      % ("MSI-X" if kind == "msi-x" else "MSI",
                         re.escape(bdf)), b.output, re.M)
     assert len(xen) == len(irqs), (xen, irqs, b)
-    assert sum(int(n) for n in xen) >= total, (xen, irqs)
+    assert sum(int(n) for _, n in xen) >= total, (xen, irqs)
+    if mode != "msi-2vcpus":
+        return
+
+    # One request queue per vCPU, each bound by Linux to its own vCPU
+    # (EVTCHNOP_bind_vcpu): its message now lands on that vCPU's CPU,
+    # not where map_pirq first put it. Entries are in Linux's IRQ
+    # order: config first, then the queues. A queue fires only if I/O
+    # was submitted on its vCPU, so only those that fired are checked.
+    queues = [(i, counts) for i, (_, counts, text) in enumerate(irqs)
+              if "req." in text]
+    assert len(queues) == 2, irqs
+    fired = 0
+    for i, counts in queues:
+        on = [c for c, n in enumerate(counts) if n]
+        if not on:
+            continue
+        assert len(on) == 1, irqs
+        assert int(xen[i][0]) == on[0], (xen, irqs)
+        fired += 1
+    assert fired, irqs
