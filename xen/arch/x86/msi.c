@@ -405,7 +405,7 @@ int msi_map(struct domain *d, const struct msi_request *r)
     {
         /*
          * Claimed, and named for same_message(); without a vector the
-         * handler, msix_ro_lookup() and the dump still pass it by.
+         * handler and the dump still pass it by.
          */
         s->owner = d;
         s->seg = n.seg;
