@@ -4,11 +4,12 @@
  * uses to a vector of its own and turns the interrupt into an event on
  * the port the guest bound (asm/irq.h has the rules).
  *
- * Every line goes to CPU 0. The handler runs there with interrupts off,
- * whatever that CPU was doing; the event wakes the bound vCPU wherever
- * it runs. Spreading lines over CPUs, and following the vCPU, are left
- * for later: one CPU is enough for a dom0's disks and the cost is one
- * IPI when the vCPU is elsewhere.
+ * A line goes to CPU 0 until the guest binds its port to a vCPU, then to
+ * the CPU that vCPU runs on at that moment (Xen's PIRQ affinity). The
+ * handler runs there with interrupts off, whatever that CPU was doing;
+ * the event wakes the bound vCPU wherever it runs now, at the cost of
+ * an IPI if it has moved since. The guest vectors are also handed out
+ * here, to msi.c's messages too.
  */
 #include <xen/errno.h>
 #include <xen/event.h>
