@@ -458,9 +458,12 @@ static long bind_vcpu(struct domain *d, struct evtchn_bind_vcpu *b)
         /* fall through */
     case ECS_UNBOUND:
     case ECS_INTERDOMAIN:
-    case ECS_PIRQ:
-        /* A PIRQ's line stays routed to CPU 0; only the vCPU told moves. */
         write_atomic(&e->notify_vcpu, b->vcpu);
+        break;
+    case ECS_PIRQ:
+        write_atomic(&e->notify_vcpu, b->vcpu);
+        /* As Xen: the line follows, to where that vCPU runs now. */
+        pirq_set_vcpu(d, e->pirq, d->vcpu[b->vcpu]);
         break;
     default: /* free, IPI: their vCPU is fixed (as Xen) */
         rc = -EINVAL;

@@ -86,11 +86,12 @@ def full_directmap(tmp_path_factory):
 
 
 def boot_linux(workdir, guest, fw, xen_gz=None, extra="", vcpus=1, smp=2,
-               **boot_args):
+               linux_extra="", **boot_args):
     kernel, initrd = guest
     kwargs = {"xen_gz": xen_gz} if xen_gz else {}
     iso = make_iso(workdir, "console=com1 dom0_mem=512M dom0_max_vcpus=%d "
-                   % vcpus + extra, modules=[(kernel, "console=hvc0"),
+                   % vcpus + extra,
+                   modules=[(kernel, ("console=hvc0 " + linux_extra).strip()),
                                              (initrd, "initrd")], **kwargs)
     boot_args.setdefault("timeout", 300)
     boot_args.setdefault("mem", "1G")

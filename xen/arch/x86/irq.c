@@ -4,11 +4,12 @@
  * uses to a vector of its own and turns the interrupt into an event on
  * the port the guest bound (asm/irq.h has the rules).
  *
- * Every line goes to CPU 0. The handler runs there with interrupts off,
- * whatever that CPU was doing; the event wakes the bound vCPU wherever
- * it runs. Spreading lines over CPUs, and following the vCPU, are left
- * for later: one CPU is enough for a dom0's disks and the cost is one
- * IPI when the vCPU is elsewhere.
+ * A line goes to CPU 0 until the guest binds its port to a vCPU, then to
+ * the CPU that vCPU runs on at that moment (Xen's PIRQ affinity). The
+ * handler runs there with interrupts off, whatever that CPU was doing;
+ * the event wakes the bound vCPU wherever it runs now, at the cost of
+ * an IPI if it has moved since. The guest vectors are also handed out
+ * here, to msi.c's messages too.
  */
 #include <xen/errno.h>
 #include <xen/event.h>
@@ -20,6 +21,7 @@
 #include <asm/apic.h>
 #include <asm/io_apic.h>
 #include <asm/irq.h>
+#include <asm/msi.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
 
@@ -36,8 +38,53 @@ struct gsi_state {
 static struct gsi_state gsis[NR_GSIS];
 /* The GSI each guest vector serves (valid where gsis[].vector says so). */
 static uint16_t vector_gsi[256];
-static unsigned int next_vector = GUEST_IRQ_VECTOR_FIRST;
+/* Guest vectors in use: a GSI's for good, an MSI's until it is unmapped. */
+static unsigned long vectors_used[256 / BITS_PER_LONG];
 static DEFINE_SPINLOCK(irq_lock);
+
+/* Under irq_lock: a free guest vector, now handled by handler, or 0. */
+static unsigned int alloc_vector_locked(intr_handler_t handler)
+{
+    unsigned int v;
+
+    for ( v = GUEST_IRQ_VECTOR_FIRST; v <= GUEST_IRQ_VECTOR_LAST; v++ )
+        if ( !test_and_set_bit(v, vectors_used) )
+        {
+            set_intr_handler(v, handler);
+            return v;
+        }
+
+    return 0;
+}
+
+unsigned int irq_alloc_vector(intr_handler_t handler)
+{
+    unsigned long flags;
+    unsigned int v;
+
+    spin_lock_irqsave(&irq_lock, flags);
+    v = alloc_vector_locked(handler);
+    spin_unlock_irqrestore(&irq_lock, flags);
+
+    return v;
+}
+
+void irq_free_vector(unsigned int vector)
+{
+    unsigned long flags;
+
+    ASSERT(vector >= GUEST_IRQ_VECTOR_FIRST &&
+           vector <= GUEST_IRQ_VECTOR_LAST);
+    spin_lock_irqsave(&irq_lock, flags);
+    ASSERT(test_bit(vector, vectors_used));
+    /*
+     * The handler stays: a message already on its way finds the owner's
+     * handler, which drops what it does not know, and the next owner
+     * replaces it.
+     */
+    clear_bit(vector, vectors_used);
+    spin_unlock_irqrestore(&irq_lock, flags);
+}
 
 unsigned int irq_nr_gsis(void)
 {
@@ -83,6 +130,7 @@ static int setup_locked(unsigned int gsi, bool level, bool active_low)
     struct gsi_state *g = &gsis[gsi];
     uint32_t dest = x86_cpu_to_apicid[0];
     unsigned int apic, pin;
+    unsigned int vector;
     uint64_t rte;
 
     if ( io_apic_gsi_pin(gsi, &apic, &pin) )
@@ -92,14 +140,15 @@ static int setup_locked(unsigned int gsi, bool level, bool active_low)
     /* Without interrupt remapping an entry names an 8-bit APIC ID. */
     if ( dest > 0xff )
         return -ERANGE;
-    if ( next_vector > GUEST_IRQ_VECTOR_LAST )
+    /* The handler reads vector_gsi[] only once the pin is unmasked. */
+    vector = alloc_vector_locked(gsi_interrupt);
+    if ( !vector )
         return -ENOSPC;
 
-    g->vector = next_vector++;
+    g->vector = vector;
     g->level = level;
     g->active_low = active_low;
     vector_gsi[g->vector] = gsi;
-    set_intr_handler(g->vector, gsi_interrupt);
 
     rte = g->vector | IO_APIC_RTE_MASKED |
           ((uint64_t)dest << IO_APIC_RTE_DEST_SHIFT);
@@ -193,6 +242,28 @@ void irq_guest_unbind(unsigned int gsi, const struct domain *d)
     spin_unlock_irqrestore(&irq_lock, flags);
 }
 
+void irq_guest_set_cpu(unsigned int gsi, const struct domain *d,
+                       unsigned int cpu)
+{
+    struct gsi_state *g = &gsis[gsi];
+    uint64_t dest = x86_cpu_to_apicid[cpu], rte;
+    unsigned int apic, pin;
+    unsigned long flags;
+
+    ASSERT(gsi < NR_GSIS);
+    if ( dest > 0xff || !cpu_online(cpu) )
+        return;
+    spin_lock_irqsave(&irq_lock, flags);
+    /* The mask bit read back is kept: a level line may await its EOI. */
+    if ( g->guest == d && !io_apic_gsi_pin(gsi, &apic, &pin) )
+    {
+        rte = io_apic_read_rte(apic, pin);
+        rte &= ~(0xffULL << IO_APIC_RTE_DEST_SHIFT);
+        io_apic_write_rte(apic, pin, rte | dest << IO_APIC_RTE_DEST_SHIFT);
+    }
+    spin_unlock_irqrestore(&irq_lock, flags);
+}
+
 void irq_guest_eoi(unsigned int gsi, const struct domain *d)
 {
     struct gsi_state *g = &gsis[gsi];
@@ -214,7 +285,7 @@ static void dump_irqs(unsigned char key)
 {
     unsigned int gsi, apic, pin;
 
-    printk("GSIs set up for guests (all to CPU 0):\n");
+    printk("GSIs set up for guests:\n");
     for ( gsi = 0; gsi < irq_nr_gsis(); gsi++ )
     {
         const struct gsi_state *g = &gsis[gsi];
@@ -223,18 +294,22 @@ static void dump_irqs(unsigned char key)
         if ( !g->vector || io_apic_gsi_pin(gsi, &apic, &pin) )
             continue;
         rte = io_apic_read_rte(apic, pin);
-        printk("  GSI %u: vector %#x, %s, active %s, %lu interrupts, %s",
+        printk("  GSI %u: vector %#x, %s, active %s, %lu interrupts, %s, "
+               "APIC ID %u",
                gsi, g->vector, g->level ? "level" : "edge",
                g->active_low ? "low" : "high", g->count,
-               rte & IO_APIC_RTE_MASKED ? "masked" : "unmasked");
+               rte & IO_APIC_RTE_MASKED ? "masked" : "unmasked",
+               (unsigned int)(rte >> IO_APIC_RTE_DEST_SHIFT));
         if ( g->guest )
             printk(", d%u port %u%s", g->guest->domain_id, g->port,
                    g->in_flight ? ", waiting for its EOI" : "");
         printk("\n");
     }
+    msi_dump();
 }
 
 void __init irq_init(void)
 {
-    register_keyhandler('i', dump_irqs, "dump the GSIs routed for guests");
+    register_keyhandler('i', dump_irqs,
+                        "dump the GSIs and MSIs routed for guests");
 }

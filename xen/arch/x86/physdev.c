@@ -4,14 +4,16 @@
  * devices, with Xen's numbers, checks and error codes (asm/physdev.h
  * has the PIRQ rules, docs/designs/dom0-interrupts.md the whole).
  *
- * Served: set_iopl; the PIRQ calls (map_pirq and unmap_pirq of GSIs,
- * setup_gsi, irq_status_query, eoi, pirq_eoi_gmfn_v2); apic_read of
+ * Served: set_iopl; the PIRQ calls (map_pirq and unmap_pirq of GSIs
+ * and of MSI and MSI-X messages, setup_gsi, irq_status_query, eoi,
+ * pirq_eoi_gmfn_v2); apic_read of
  * an IO-APIC register; alloc_irq_vector (a dummy, as in Xen); the PCI
  * device announcements (accepted: nothing here depends on them yet) and
  * MMCONFIG's (checked against the MCFG). Refused: apic_write (the IO-APICs are the hypervisor's:
- * dom0 routes lines only through setup_gsi and map_pirq), MSI and
- * MSI-X PIRQs (-EOPNOTSUPP, so a driver falls back to its INTx line),
- * PIRQs of another domain (no passthrough). Everything else -ENOSYS.
+ * dom0 routes lines only through setup_gsi and map_pirq), more than
+ * one multi-message MSI vector (-EOPNOTSUPP, as Xen without interrupt
+ * remapping), PIRQs of another domain (no passthrough). Everything
+ * else -ENOSYS.
  */
 #include <xen/domain_page.h>
 #include <xen/errno.h>
@@ -25,6 +27,7 @@
 #include <asm/guest_access.h>
 #include <asm/io_apic.h>
 #include <asm/irq.h>
+#include <asm/msi.h>
 #include <asm/physdev.h>
 #include <asm/pv-mm.h>
 #include <public/physdev.h>
@@ -40,7 +43,10 @@ int physdev_domain_init(struct domain *d)
     if ( !d->arch.pirqs )
         return -ENOMEM;
     for ( i = 0; i < n; i++ )
+    {
         d->arch.pirqs[i].gsi = -1;
+        d->arch.pirqs[i].msi = -1;
+    }
     d->arch.nr_pirqs = n;
     BUILD_BUG_ON(sizeof(d->arch.irq_access) * 8 < NR_GSIS);
     if ( d->is_privileged )
@@ -50,20 +56,31 @@ int physdev_domain_init(struct domain *d)
     return 0;
 }
 
+static bool pirq_mapped(const struct pirq *p)
+{
+    return p->gsi >= 0 || p->msi >= 0;
+}
+
+/* Makes p dead and unmapped; its port stays as it is. */
+static void unmap_one(struct domain *d, struct pirq *p)
+{
+    if ( p->msi >= 0 )
+        msi_unmap(p->msi, d);
+    else if ( p->live )
+        irq_guest_unbind(p->gsi, d);
+    p->live = false;
+    p->gsi = -1;
+    p->msi = -1;
+}
+
 /* Makes every PIRQ of d dead and unmapped; ports stay as they are. */
 static void unmap_all(struct domain *d)
 {
     unsigned int i;
 
     for ( i = 0; i < d->arch.nr_pirqs; i++ )
-    {
-        struct pirq *p = &d->arch.pirqs[i];
-
-        if ( p->live )
-            irq_guest_unbind(p->gsi, d);
-        p->live = false;
-        p->gsi = -1;
-    }
+        if ( pirq_mapped(&d->arch.pirqs[i]) )
+            unmap_one(d, &d->arch.pirqs[i]);
 }
 
 void physdev_domain_teardown(struct domain *d)
@@ -93,7 +110,10 @@ void physdev_domain_destroy(struct domain *d)
     d->arch.nr_pirqs = 0;
 }
 
-/* The MCFG's MMCONFIG areas, which dom0 reports back (pci_mmcfg_reserved). */
+/*
+ * The MCFG's MMCONFIG areas, which dom0 reports back (pci_mmcfg_reserved)
+ * and through which msi.c reaches config space.
+ */
 #define MAX_MMCFG 8
 static struct mmcfg {
     uint64_t address;
@@ -121,6 +141,24 @@ void __init physdev_init(void)
         m->start_bus = e[10];
         m->end_bus = e[11];
     }
+}
+
+int physdev_mmcfg_bus(unsigned int seg, unsigned int bus, paddr_t *pa)
+{
+    unsigned int i;
+
+    if ( !nr_mmcfgs )
+        return -EOPNOTSUPP;
+    for ( i = 0; i < nr_mmcfgs; i++ )
+        if ( mmcfgs[i].segment == seg && mmcfgs[i].start_bus <= bus &&
+             bus <= mmcfgs[i].end_bus )
+        {
+            /* An area's address is that of bus 0, whatever its first. */
+            *pa = mmcfgs[i].address + ((paddr_t)bus << 20);
+            return 0;
+        }
+
+    return -ENODEV;
 }
 
 /*
@@ -172,11 +210,14 @@ int pirq_bind_port(struct domain *d, unsigned int pirq, evtchn_port_t port,
     if ( pirq >= d->arch.nr_pirqs )
         return -EINVAL;
     p = &d->arch.pirqs[pirq];
-    if ( p->gsi < 0 )
+    if ( !pirq_mapped(p) )
         return -EPERM;
     if ( p->port )
         return -EEXIST;
-    rc = irq_guest_bind(p->gsi, d, port, &level);
+    /* A message is edge: Xen's ACKTYPE_NONE, no EOI owed (asm/msi.h). */
+    level = false;
+    rc = p->msi >= 0 ? msi_guest_bind(p->msi, d, port)
+                     : irq_guest_bind(p->gsi, d, port, &level);
     if ( rc )
         return rc;
     p->port = port;
@@ -196,10 +237,28 @@ void pirq_unbind_port(struct domain *d, unsigned int pirq)
     if ( pirq >= d->arch.nr_pirqs )
         return;
     p = &d->arch.pirqs[pirq];
-    if ( p->live )
+    if ( p->live && p->msi >= 0 )
+        msi_guest_unbind(p->msi, d);
+    else if ( p->live )
         irq_guest_unbind(p->gsi, d);
     p->live = false;
     p->port = 0;
+}
+
+void pirq_set_vcpu(struct domain *d, unsigned int pirq, const struct vcpu *v)
+{
+    const struct pirq *p;
+
+    ASSERT(spin_is_locked(&d->event_lock));
+    if ( pirq >= d->arch.nr_pirqs )
+        return;
+    p = &d->arch.pirqs[pirq];
+    if ( !p->live )
+        return;
+    if ( p->msi >= 0 )
+        msi_set_cpu(p->msi, d, v->processor);
+    else
+        irq_guest_set_cpu(p->gsi, d, v->processor);
 }
 
 /* The domain a PIRQ call names; its PIRQs are the caller's business? */
@@ -244,7 +303,7 @@ static int index_gsi(int index)
 
 static bool pirq_free(const struct pirq *p)
 {
-    return p->gsi < 0 && !p->port;
+    return !pirq_mapped(p) && !p->port;
 }
 
 static int map_gsi(struct domain *d, int index, int *pirq_p)
@@ -282,6 +341,7 @@ static int map_gsi(struct domain *d, int index, int *pirq_p)
      * mapping that is not there.
      */
     else if ( (mapped >= 0 && mapped != pirq) ||
+              d->arch.pirqs[pirq].msi >= 0 ||
               (d->arch.pirqs[pirq].gsi >= 0 &&
                d->arch.pirqs[pirq].gsi != gsi) )
         rc = -EEXIST;
@@ -299,8 +359,57 @@ static int map_gsi(struct domain *d, int index, int *pirq_p)
     return rc;
 }
 
+/*
+ * One MSI or MSI-X message (asm/msi.h). Xen's order of checks: the
+ * index, the PIRQ, then the device. The PIRQ, if not given, is the
+ * highest free one above the GSIs', as Xen's.
+ */
+static int map_msi(struct domain *d, int index, int *pirq_p,
+                   const struct msi_request *r)
+{
+    int pirq = *pirq_p, slot, rc = 0;
+    unsigned int i;
+
+    /* Xen takes an index as an MSI IRQ of its own; there are none here. */
+    if ( index != -1 )
+        return -EINVAL;
+
+    spin_lock(&d->event_lock);
+    if ( pirq < 0 )
+    {
+        for ( i = d->arch.nr_pirqs; pirq < 0 && i-- > irq_nr_gsis(); )
+            if ( pirq_free(&d->arch.pirqs[i]) )
+                pirq = i;
+        if ( pirq < 0 )
+            rc = -ENOSPC;
+    }
+    else if ( pirq >= (int)d->arch.nr_pirqs )
+        rc = -EINVAL;
+    /* Xen says 0 and maps nothing; -EEXIST as for GSIs (map_gsi()). */
+    else if ( !pirq_free(&d->arch.pirqs[pirq]) )
+        rc = -EEXIST;
+    if ( !rc )
+    {
+        slot = msi_map(d, r);
+        if ( slot < 0 )
+            rc = slot;
+        else
+        {
+            d->arch.pirqs[pirq].msi = slot;
+            *pirq_p = pirq;
+        }
+    }
+    spin_unlock(&d->event_lock);
+
+    return rc;
+}
+
 static long map_pirq(struct physdev_map_pirq *m)
 {
+    struct msi_request r = {
+        .bus = m->bus, .devfn = m->devfn, .entry = m->entry_nr,
+        .table_base = m->table_base, .msix = m->table_base != 0,
+    };
     struct domain *d;
     int rc = pirq_target(m->domid, &d);
 
@@ -310,11 +419,25 @@ static long map_pirq(struct physdev_map_pirq *m)
     {
     case MAP_PIRQ_TYPE_GSI:
         return map_gsi(d, m->index, &m->pirq);
-    case MAP_PIRQ_TYPE_MSI:
-    case MAP_PIRQ_TYPE_MSI_SEG:
+
     case MAP_PIRQ_TYPE_MULTI_MSI:
-        /* Not yet: the driver falls back to its INTx line. */
-        return -EOPNOTSUPP;
+        /* Xen's checks; more than one vector needs interrupt remapping. */
+        if ( m->table_base )
+            return -EINVAL;
+        if ( m->entry_nr <= 0 || m->entry_nr > 32 )
+            return -EDOM;
+        if ( m->entry_nr != 1 )
+            return -EOPNOTSUPP;
+        r.seg = (uint32_t)m->bus >> 16;
+        r.entry = 0;
+        return map_msi(d, -1, &m->pirq, &r);
+
+    case MAP_PIRQ_TYPE_MSI_SEG:
+        r.seg = (uint32_t)m->bus >> 16;
+        /* fall through */
+    case MAP_PIRQ_TYPE_MSI:
+        return map_msi(d, m->index, &m->pirq, &r);
+
     default:
         return -EINVAL;
     }
@@ -332,16 +455,14 @@ static long unmap_pirq(const struct physdev_unmap_pirq *u)
         return -EINVAL;
     spin_lock(&d->event_lock);
     p = &d->arch.pirqs[u->pirq];
-    if ( p->gsi < 0 )
+    if ( !pirq_mapped(p) )
         rc = -EINVAL;
     else
     {
+        if ( p->gsi >= 0 )
+            clear_bit(p->irq, d->arch.irq_access);
         /* A bound PIRQ goes dead; its port stays bound until closed. */
-        if ( p->live )
-            irq_guest_unbind(p->gsi, d);
-        p->live = false;
-        p->gsi = -1;
-        clear_bit(p->irq, d->arch.irq_access);
+        unmap_one(d, p);
     }
     spin_unlock(&d->event_lock);
 
@@ -359,7 +480,8 @@ static long pirq_eoi(struct domain *d, unsigned int pirq)
     p = &d->arch.pirqs[pirq];
     if ( pirq_free(p) )
         rc = -EINVAL;
-    else if ( p->live )
+    /* A message owes no EOI (it is edge); a GSI may be waiting for it. */
+    else if ( p->live && p->msi < 0 )
         irq_guest_eoi(p->gsi, d);
     spin_unlock(&d->event_lock);
 

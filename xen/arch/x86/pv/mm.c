@@ -44,6 +44,7 @@
 #include <asm/apic.h>
 #include <asm/io_apic.h>
 #include <asm/l4-slots.h>
+#include <asm/msi.h>
 #include <asm/page-owner.h>
 #include <asm/pv-mm.h>
 #include <asm/processor.h>
@@ -115,13 +116,21 @@ static bool flags_ok(pgentry_t e, unsigned int level)
  * outlive the CR3 switch from the guest's kernel to its user tables
  * (the kernel's pages are user-accessible) and to other domains; and
  * without it a CR3 load is all a vCPU's switch-out needs to flush.
+ * A frame of an MSI-X table or PBA in use loses _PAGE_RW (asm/msi.h), as
+ * with Xen's mmio_ro_ranges: the hypervisor owns the entries' address
+ * and data, and a write there would reroute its vectors.
  */
 static pgentry_t adjust_guest_entry(pgentry_t e, unsigned int level)
 {
     if ( !(e & _PAGE_PRESENT) )
         return e;
     if ( level == 1 )
+    {
         e &= ~_PAGE_GLOBAL;
+        if ( (e & _PAGE_RW) &&
+             msix_frame_ro((e & PTE_ADDR_MASK) >> PAGE_SHIFT) )
+            e &= ~_PAGE_RW;
+    }
 
     return e | _PAGE_USER;
 }

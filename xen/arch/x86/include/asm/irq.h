@@ -12,7 +12,9 @@
  *    or the ISA/PCI default at bind), a vector of its own from
  *    GUEST_IRQ_VECTOR_FIRST..LAST (kept for good once given), and the
  *    redirection entry written: fixed delivery, physical destination
- *    CPU 0;
+ *    CPU 0 until the guest binds its port to a vCPU (irq_guest_set_cpu();
+ *    every CPU has the same handler for a vector, so only the entry
+ *    changes);
  *  - the domain bound to it, if any, and the event channel port its
  *    interrupts are marked pending on. At most one domain per GSI.
  *
@@ -35,6 +37,7 @@
 
 #include <xen/types.h>
 #include <public/event_channel.h>
+#include <asm/traps.h>
 
 struct domain;
 
@@ -69,8 +72,19 @@ int irq_guest_bind(unsigned int gsi, struct domain *d, evtchn_port_t port,
 /* Masks gsi and forgets its domain (which must be d). */
 void irq_guest_unbind(unsigned int gsi, const struct domain *d);
 
+/* Routes gsi (bound to d) to cpu from now on (same vector). */
+void irq_guest_set_cpu(unsigned int gsi, const struct domain *d,
+                       unsigned int cpu);
+
 /* d's EOI of gsi: unmasks a level line masked by its last interrupt. */
 void irq_guest_eoi(unsigned int gsi, const struct domain *d);
+
+/*
+ * A free guest vector whose interrupts now go to handler (MSIs, which
+ * give theirs back), or 0 if none is left.
+ */
+unsigned int irq_alloc_vector(intr_handler_t handler);
+void irq_free_vector(unsigned int vector);
 
 /* Registers the IRQ dump key, 'i'. Boot, once. */
 void irq_init(void);

@@ -11,9 +11,10 @@
  * NR_DOMU_EXTRA_PIRQS, as Xen; a domU may not map any (no passthrough),
  * so its PIRQ calls fail as Xen's do for lines it has no access to.
  * Each PIRQ is:
- *  - mapped (map_pirq) to one GSI, or not; a GSI is mapped to at most
- *    one PIRQ of a domain. Dom0 asks for PIRQ == GSI, which Xen and
- *    Xenon give it;
+ *  - mapped (map_pirq) to one GSI, or to one MSI or MSI-X message
+ *    (asm/msi.h), or not; a GSI or a message is mapped to at most one
+ *    PIRQ of a domain. Dom0 asks for PIRQ == GSI, which Xen and Xenon
+ *    give it; an MSI's PIRQ is the highest free one, as Xen's;
  *  - bound (EVTCHNOP_bind_pirq) to one event channel port, or not. A
  *    bound PIRQ that is still mapped is live: the hypervisor delivers
  *    its GSI's interrupts to the port (asm/irq.h). unmap_pirq of a
@@ -44,6 +45,7 @@ struct domain;
 
 struct pirq {
     int16_t gsi;            /* mapped to, or -1 */
+    int8_t msi;             /* or mapped to this MSI slot (asm/msi.h), or -1 */
     uint16_t irq;           /* mapped: the map_pirq index that did it */
     bool live;              /* bound at the GSI (irq_guest_bind() done) */
     bool level;             /* live: the guest must EOI it */
@@ -52,6 +54,12 @@ struct pirq {
 
 /* Boot, after acpi_boot_init(): reads the MCFG's MMCONFIG areas. */
 void physdev_init(void);
+
+/*
+ * Where bus's config space starts in MMCONFIG: -EOPNOTSUPP if the MCFG
+ * has no area at all, -ENODEV if none covers seg:bus.
+ */
+int physdev_mmcfg_bus(unsigned int seg, unsigned int bus, paddr_t *pa);
 
 /* The PIRQ table and IRQ access of a new domain. -ENOMEM. */
 int physdev_domain_init(struct domain *d);
@@ -70,5 +78,11 @@ int pirq_bind_port(struct domain *d, unsigned int pirq, evtchn_port_t port,
                    bool will_share);
 /* Closing port, bound to pirq: under d's event_lock. */
 void pirq_unbind_port(struct domain *d, unsigned int pirq);
+/*
+ * EVTCHNOP_bind_vcpu of pirq's port, under d's event_lock: its line or
+ * message is routed to the CPU v runs on now (Xen's pirq affinity). A
+ * later move of v does not follow.
+ */
+void pirq_set_vcpu(struct domain *d, unsigned int pirq, const struct vcpu *v);
 
 #endif /* ASM_X86_PHYSDEV_H */
