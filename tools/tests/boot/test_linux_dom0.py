@@ -92,7 +92,7 @@ def boot_linux(workdir, guest, fw, xen_gz=None, extra="", vcpus=1, smp=2,
     iso = make_iso(workdir, "console=com1 dom0_mem=512M dom0_max_vcpus=%d "
                    % vcpus + extra,
                    modules=[(kernel, ("console=hvc0 " + linux_extra).strip()),
-                                             (initrd, "initrd")], **kwargs)
+                            (initrd, "initrd")], **kwargs)
     boot_args.setdefault("timeout", 300)
     boot_args.setdefault("mem", "1G")
     return boot(iso, firmware=fw, smp=smp, **boot_args)
@@ -112,6 +112,9 @@ def assert_userspace(b):
     children = set(re.findall(r"^XENON-CHILD \d+ (\d)$", b.output, re.M))
     assert children == set("12345678"), b
     assert b.has("XENON-DONE"), b
+    # ACPI on, on both firmwares: on UEFI Linux finds the RSDP through
+    # the EFI configuration table the hypervisor passes on.
+    assert b.has("ACPI: Interpreter enabled"), b
     assert not b.has("FATAL TRAP"), b
     assert not b.has("Kernel panic"), b
 

@@ -113,3 +113,50 @@ PVTEST(xenpmu_op_unsupported)
 {
     EXPECT_ERR(hypercall_any(__HYPERVISOR_xenpmu_op, 0, 0, 0), EOPNOTSUPP);
 }
+
+/*
+ * UEFI facts: either none (-ENOSYS, a BIOS boot, as Xen answers) or the
+ * system table's revision, a configuration table and a vendor name, and
+ * no runtime services (-EOPNOTSUPP).
+ */
+PVTEST(platform_op_efi_info)
+{
+    struct xen_platform_op op = {
+        .cmd = XENPF_firmware_info,
+        .interface_version = XENPF_INTERFACE_VERSION,
+    };
+    union xenpf_efi_info *efi = &op.u.firmware_info.u.efi_info;
+    static uint16_t vendor[32];
+    long rc;
+
+    if ( !is_dom0() )
+        return;
+    op.u.firmware_info.type = XEN_FW_EFI_INFO;
+    op.u.firmware_info.index = XEN_FW_EFI_VERSION;
+    rc = HYPERVISOR_platform_op(&op);
+    if ( rc == -ENOSYS )
+    {
+        op.u.firmware_info.index = XEN_FW_EFI_CONFIG_TABLE;
+        EXPECT_ERR(HYPERVISOR_platform_op(&op), ENOSYS);
+        printk("pvtest: info: no UEFI information (a BIOS boot)\n");
+        return;
+    }
+    EXPECT_OK(rc);
+    expect(efi->version >> 16 >= 1, "EFI revision %#x", efi->version);
+
+    op.u.firmware_info.index = XEN_FW_EFI_CONFIG_TABLE;
+    EXPECT_OK(HYPERVISOR_platform_op(&op));
+    expect(efi->cfg.nent > 0 && efi->cfg.nent < 1000 && efi->cfg.addr,
+           "%u configuration tables at %#lx", efi->cfg.nent,
+           (unsigned long)efi->cfg.addr);
+
+    op.u.firmware_info.index = XEN_FW_EFI_VENDOR;
+    efi->vendor.bufsz = sizeof(vendor);
+    set_xen_guest_handle(efi->vendor.name, vendor);
+    EXPECT_OK(HYPERVISOR_platform_op(&op));
+    expect(vendor[0] >= ' ' && vendor[0] < 0x7f, "vendor name starts %#x",
+           vendor[0]);
+
+    op.u.firmware_info.index = XEN_FW_EFI_RT_VERSION;
+    EXPECT_ERR(HYPERVISOR_platform_op(&op), EOPNOTSUPP);
+}

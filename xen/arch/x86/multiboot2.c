@@ -194,6 +194,8 @@ void multiboot2_parse(paddr_t mbi_pa)
             break;
         case MB2_TAG_EFI64:
             boot_info.efi = true;
+            if ( t->size >= sizeof(*t) + sizeof(uint64_t) )
+                boot_info.efi_systab = *(const uint64_t *)(t + 1);
             break;
         case MB2_TAG_ACPI_OLD:
         case MB2_TAG_ACPI_NEW:

@@ -8,6 +8,7 @@
 #include <asm/bench.h>
 #include <asm/bootinfo.h>
 #include <asm/e820.h>
+#include <asm/efi-info.h>
 #include <asm/dom0_build.h>
 #include <asm/irq.h>
 #include <asm/physdev.h>
@@ -140,6 +141,7 @@ void __init __start_xen(paddr_t mbi_pa)
     io_apic_init();
     irq_init();
     physdev_init();
+    efi_info_init();
 
     fpu_init();
     pv_syscall_init_cpu();

@@ -12,6 +12,7 @@
 #include <asm/acpi.h>
 #include <asm/dom0_build.h>
 #include <asm/e820.h>
+#include <asm/efi-info.h>
 #include <asm/guest_access.h>
 #include <asm/m2p.h>
 #include <asm/smp.h>
@@ -97,7 +98,14 @@ long do_platform_op(unsigned long arg)
             /* The loader gave no EDD or DDC data: no such index. */
             return -ESRCH;
         case XEN_FW_EFI_INFO:
-            return -ENOSYS;
+        {
+            int rc = efi_info_get(op.u.firmware_info.index,
+                                  &op.u.firmware_info.u.efi_info);
+
+            if ( rc )
+                return rc;
+            break;
+        }
         case XEN_FW_KBD_SHIFT_FLAGS:
             /*
              * Xen reads the BIOS's flags in real mode; multiboot2 leaves

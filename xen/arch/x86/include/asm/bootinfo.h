@@ -29,6 +29,7 @@ struct boot_info {
     size_t rsdp_len;
     const char *mmap_source;      /* which tag the memory map came from */
     bool efi;                     /* booted through UEFI */
+    paddr_t efi_systab;           /* its system table (0: none given) */
 };
 
 extern struct boot_info boot_info;
