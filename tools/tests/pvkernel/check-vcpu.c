@@ -558,9 +558,13 @@ PVTEST(vcpu_runstate_area)
                                    VMASST_TYPE_runstate_update_flag));
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_register_runstate_memory_area, 0,
                                  &area));
-    /* Off the CPU for a moment (a poll on no port, with a timeout). */
+    /*
+     * Off the CPU for a moment (a poll on no port, with a timeout); long
+     * enough that a loaded host does not let it pass before the poll
+     * begins, which would make it return at once.
+     */
     {
-        struct sched_poll sp = { .timeout = system_time_ns(0) + 2 * MS };
+        struct sched_poll sp = { .timeout = system_time_ns(0) + 10 * MS };
 
         EXPECT_OK(HYPERVISOR_sched_op(SCHEDOP_poll, &sp));
     }
@@ -571,7 +575,7 @@ PVTEST(vcpu_runstate_area)
            "state entered in the future: %lu",
            (unsigned long)ri.state_entry_time);
     expect(ri.time[RUNSTATE_running] > 0, "no running time accumulated");
-    /* Some of the poll's 2 ms at least (the clocks are not the same). */
+    /* Some of the poll's 10 ms at least (the clocks are not the same). */
     expect(ri.time[RUNSTATE_blocked] > 0, "no blocked time accumulated");
     expect(ri.time[RUNSTATE_running] + ri.time[RUNSTATE_runnable] +
            ri.time[RUNSTATE_blocked] + ri.time[RUNSTATE_offline] <=

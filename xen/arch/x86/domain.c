@@ -283,7 +283,7 @@ static void load_pv_state(struct vcpu *v, unsigned int cpu)
  * guest address means something only there. With the update-flag
  * assist the guest sees XEN_RUNSTATE_UPDATE while the copy is torn.
  */
-static void update_runstate_area(struct vcpu *v)
+void update_runstate_area(struct vcpu *v)
 {
     struct vcpu_runstate_info ri = {
         .state = v->runstate,

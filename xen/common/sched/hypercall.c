@@ -177,6 +177,13 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
         if ( copy_from_guest_va(&area, arg, sizeof(area)) )
             return -EFAULT;
         v->arch.runstate_guest = (unsigned long)area.addr.h.p;
+        /*
+         * As Xen: the area holds the counts from the moment it is given,
+         * not from the vCPU's next switch (a poll that does not block
+         * makes none).
+         */
+        if ( v == current )
+            update_runstate_area(v);
         return 0;
     }
 

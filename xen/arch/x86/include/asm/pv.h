@@ -55,6 +55,8 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs);
 mfn_t pv_active_root(const struct vcpu *v);
 /* Kernel <-> user: flips TF_kernel_mode, swaps GS bases, loads CR3. */
 void toggle_guest_mode(struct vcpu *v);
+/* Writes v's registered runstate area; v's page tables must be loaded. */
+void update_runstate_area(struct vcpu *v);
 
 /* Context switch helpers (pv/segments.c). */
 void load_guest_selectors(struct vcpu *v);
