@@ -73,6 +73,7 @@ struct evtchn {
     uint8_t virq;                /* ECS_VIRQ: which */
     uint16_t pirq;               /* ECS_PIRQ: which */
     domid_t remote_domid;        /* ECS_UNBOUND: who may bind it */
+    uint8_t xen_consumer;        /* ECS_UNBOUND: 0, or the hypervisor's end */
     uint32_t notify_vcpu;        /* the vCPU it is delivered to */
     uint32_t remote_port;        /* ECS_INTERDOMAIN: the peer's port */
     struct domain *remote_dom;   /* ECS_INTERDOMAIN: the peer (may be d) */
