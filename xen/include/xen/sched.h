@@ -162,6 +162,9 @@ struct domain {
     /* A domU's console_io output, held until its line is complete. */
     char console_line[DOMAIN_CONSOLE_LINE];
     unsigned int console_len;
+    /* A domU's console ring (xen/pv-console-ring.h); port 0: none. */
+    mfn_t console_ring_mfn;
+    uint32_t console_ring_port;
 
     struct arch_domain arch;
 };
