@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Builds a 64-bit PV domain from a boot module (an ELF kernel with Xen
- * notes, or a bzImage wrapping one) and, for dom0, its initrd, laid out
+ * notes, or a bzImage wrapping one) and its initrd, if any, laid out
  * as Xen lays it out, so that a kernel built for Xen boots unchanged.
  * dom0 and the boot-time domUs (xen/domu.h) are built the same way; only
  * the privilege, the memory size and where the modules come from differ.
