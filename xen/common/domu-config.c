@@ -11,13 +11,7 @@
 #include <xen/string.h>
 
 #define DOMU_TAG "domU"
-
-bool is_domu_cmdline(const char *s)
-{
-    size_t n = strlen(DOMU_TAG);
-
-    return !strncmp(s, DOMU_TAG, n) && (s[n] == ' ' || s[n] == '\0');
-}
+#define DOMU_INITRD_TAG "domU-initrd"
 
 /* Length of the word at s (up to a space or the end). */
 static size_t word_len(const char *s)
@@ -28,6 +22,49 @@ static size_t word_len(const char *s)
         n++;
 
     return n;
+}
+
+static bool first_word_is(const char *s, const char *word)
+{
+    size_t n = strlen(word);
+
+    return !strncmp(s, word, n) && (s[n] == ' ' || s[n] == '\0');
+}
+
+bool is_domu_cmdline(const char *s)
+{
+    return first_word_is(s, DOMU_TAG);
+}
+
+bool is_domu_initrd_cmdline(const char *s)
+{
+    return first_word_is(s, DOMU_INITRD_TAG);
+}
+
+bool is_domu_module_cmdline(const char *s)
+{
+    return is_domu_cmdline(s) || is_domu_initrd_cmdline(s);
+}
+
+int parse_domu_initrd_cmdline(const char *s, char *err, size_t len)
+{
+    if ( !is_domu_initrd_cmdline(s) )
+    {
+        snprintf(err, len, "not a domU-initrd line");
+        return -EINVAL;
+    }
+    s += strlen(DOMU_INITRD_TAG);
+    while ( *s == ' ' )
+        s++;
+    /* Options would be silently meaningless: refuse them. */
+    if ( *s )
+    {
+        snprintf(err, len, "unexpected \"%.*s\" after domU-initrd (it "
+                 "takes no options)", (int)word_len(s), s);
+        return -EINVAL;
+    }
+
+    return 0;
 }
 
 static int parse_mem(const char *v, size_t n, struct domu_config *c)

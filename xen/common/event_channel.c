@@ -14,9 +14,13 @@
  * PIRQ ports: bind_pirq and closing leave the line's side to
  * asm/physdev.h (x86's PIRQ table) under the same event_lock.
  *
+ * Ports consumed by the hypervisor (a domU's console ring) are UNBOUND
+ * ports naming DOMID_XEN, with the index of a consumer function that a
+ * send calls once d's lock is dropped.
+ *
  * Not supported: the FIFO ABI
  * (init_control, expand_array, set_priority -ENOSYS, so guests keep the
- * 2-level ABI), ports consumed by Xen itself.
+ * 2-level ABI).
  */
 #include <xen/errno.h>
 #include <xen/event.h>
@@ -66,6 +70,7 @@ static void free_port(struct domain *d, evtchn_port_t port)
     write_atomic(&e->state, ECS_FREE);
     write_atomic(&e->notify_vcpu, 0);
     e->remote_dom = NULL;
+    e->xen_consumer = 0;
     evtchn_2l_clear_pending(d, port);
 }
 
@@ -133,6 +138,60 @@ static long alloc_unbound(struct evtchn_alloc_unbound *a)
     put_domain(d);
 
     return port < 0 ? port : 0;
+}
+
+/*
+ * The hypervisor's consumers, by index less one: a few functions,
+ * registered on first use and never removed, so that a port holds a
+ * byte rather than a pointer.
+ */
+static xen_consumer_fn xen_consumers[4];
+static DEFINE_SPINLOCK(xen_consumers_lock);
+
+static unsigned int xen_consumer_index(xen_consumer_fn fn)
+{
+    unsigned int i;
+
+    spin_lock(&xen_consumers_lock);
+    for ( i = 0; i < ARRAY_SIZE(xen_consumers); i++ )
+    {
+        if ( !xen_consumers[i] )
+            xen_consumers[i] = fn;
+        if ( xen_consumers[i] == fn )
+            break;
+    }
+    spin_unlock(&xen_consumers_lock);
+
+    return i < ARRAY_SIZE(xen_consumers) ? i + 1 : 0;
+}
+
+int evtchn_alloc_xen_port(struct domain *d, xen_consumer_fn fn)
+{
+    unsigned int idx = xen_consumer_index(fn);
+    int port;
+
+    if ( !idx )
+        return -ENOSPC;
+    spin_lock(&d->event_lock);
+    port = alloc_port(d);
+    if ( port > 0 )
+    {
+        struct evtchn *e = &d->evtchn[port];
+
+        e->remote_domid = DOMID_XEN;
+        e->xen_consumer = idx;
+        write_atomic(&e->state, ECS_UNBOUND);
+    }
+    spin_unlock(&d->event_lock);
+
+    return port;
+}
+
+void evtchn_notify_port(struct domain *d, evtchn_port_t port)
+{
+    ASSERT(port && port < d->max_evtchns);
+    evtchn_set_pending(d->vcpu[read_atomic(&d->evtchn[port].notify_vcpu)],
+                       port);
 }
 
 static long bind_interdomain(struct evtchn_bind_interdomain *b)
@@ -349,6 +408,7 @@ static long close_port(struct domain *d, evtchn_port_t port)
 static long send(struct domain *d, evtchn_port_t port)
 {
     struct evtchn *e;
+    unsigned int consumer = 0;
     long rc = 0;
 
     if ( port >= d->max_evtchns )
@@ -371,12 +431,23 @@ static long send(struct domain *d, evtchn_port_t port)
         evtchn_set_pending(d->vcpu[e->notify_vcpu], port);
         break;
     case ECS_UNBOUND:
-        break; /* nobody to tell: dropped (as Xen) */
+        /* The hypervisor's end, or nobody to tell: dropped (as Xen). */
+        consumer = e->xen_consumer;
+        break;
     default:
         rc = -EINVAL;
         break;
     }
     spin_unlock(&d->event_lock);
+
+    /*
+     * Outside the lock: the consumer may print, and may notify d back.
+     * d is the caller's own domain, so it stays alive meanwhile; a port
+     * closed and reused in between costs one spurious call, which a
+     * consumer must bear (it reads shared state, it trusts no event).
+     */
+    if ( consumer )
+        xen_consumers[consumer - 1](d, port);
 
     return rc;
 }

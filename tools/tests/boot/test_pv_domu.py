@@ -22,8 +22,9 @@ PVK = os.path.join(ROOT, "tools", "tests", "pvkernel")
 BUILD = os.path.join(PVK, "build")
 DOM0_SUMMARY = re.compile(r"^pvtest: (\d+) passed, (\d+) failed", re.M)
 BUILT = re.compile(r"^\(XEN\) d(\d+): domU, (\d+) vCPUs?, (\d+) pages, "
-                   r"command line \"[^\"]*\"; heap before it: (\d+) free \+ "
-                   r"(\d+) hypervisor page tables; starting it$", re.M)
+                   r"command line \"[^\"]*\"(?:, initrd)?; heap before it: "
+                   r"(\d+) free \+ (\d+) hypervisor page tables; starting "
+                   r"it$", re.M)
 DESTROYED = re.compile(r"^\(XEN\) d(\d+) destroyed: (\d+) pages back; heap "
                        r"after it: (\d+) free \+ (\d+) hypervisor page "
                        r"tables$", re.M)
@@ -158,6 +159,9 @@ def test_bad_domu_lines_cost_only_that_domu(workdir, kernels):
         (kernels("bad-not-elf"), "domU mem=16M"),     # d5
         (pvk, "domU mem=16M -- only=xen_version crash"),  # d6
         (pvk, "domU mem=16M vcpus=1"),                # d7: no "--"
+        (pvk, "domU mem=16M -- only=xen_version"),    # d8
+        (pvk, "domU-initrd x"),                       # d8's, bad
+        (pvk, "domU-initrd"),                         # follows no kernel
     ])
     # d7 runs every check: by its end the quick d4 and d6 are long gone.
     b = boot(iso, smp=2, timeout=300, until=" hypervisor page tables\n",
@@ -173,7 +177,12 @@ def test_bad_domu_lines_cost_only_that_domu(workdir, kernels):
                      r"without it$", b.output, re.M), b
     assert b.has("(XEN) d5 kernel: not an ELF image"), b
     assert b.has("(XEN) d5: not built; booting on without it"), b
-    for bad in (1, 2, 3, 5):
+    assert b.has('(XEN) d8: bad domU-initrd line (module 9): unexpected '
+                 '"x" after domU-initrd (it takes no options); booting on '
+                 'without it'), b
+    assert b.has("(XEN) module 10: a domU-initrd must follow its domU's "
+                 "kernel module; ignored"), b
+    for bad in (1, 2, 3, 5, 8):
         assert not b.has("(d%d) " % bad), b
         assert not b.has("d%d destroyed" % bad), b
 

@@ -119,3 +119,28 @@ TEST(domu_error_is_cut_to_the_buffer)
     CHECK_EQ(parse_domu_cmdline("domU", &c, small, sizeof(small)), -EINVAL);
     CHECK_STR(small, "no mem=");
 }
+
+TEST(domu_initrd_line)
+{
+    CHECK(is_domu_initrd_cmdline("domU-initrd"));
+    CHECK(is_domu_initrd_cmdline("domU-initrd x"));
+    CHECK(!is_domu_initrd_cmdline("domU-initrdx"));
+    CHECK(!is_domu_initrd_cmdline("domU initrd"));
+    CHECK(!is_domu_initrd_cmdline("initrd"));
+    /* Neither is the other's: dom0 skips both. */
+    CHECK(!is_domu_cmdline("domU-initrd"));
+    CHECK(is_domu_module_cmdline("domU-initrd"));
+    CHECK(is_domu_module_cmdline("domU mem=16M"));
+    CHECK(!is_domu_module_cmdline("initrd"));
+
+    err[0] = '\0';
+    CHECK_EQ(parse_domu_initrd_cmdline("domU-initrd  ", err, sizeof(err)), 0);
+    CHECK_STR(err, "");
+    CHECK_EQ(parse_domu_initrd_cmdline("domU-initrd mem=1M x", err,
+                                       sizeof(err)), -EINVAL);
+    CHECK_STR(err, "unexpected \"mem=1M\" after domU-initrd (it takes no "
+                   "options)");
+    CHECK_EQ(parse_domu_initrd_cmdline("domU mem=1M", err, sizeof(err)),
+             -EINVAL);
+    CHECK_STR(err, "not a domU-initrd line");
+}

@@ -41,7 +41,7 @@ const struct boot_module *boot_guest_module(unsigned int n)
     unsigned int i;
 
     for ( i = 0; i < boot_info.nr_modules; i++ )
-        if ( !is_domu_cmdline(boot_info.modules[i].cmdline) && !n-- )
+        if ( !is_domu_module_cmdline(boot_info.modules[i].cmdline) && !n-- )
             return &boot_info.modules[i];
 
     return NULL;

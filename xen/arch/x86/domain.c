@@ -250,6 +250,12 @@ static void load_pv_state(struct vcpu *v, unsigned int cpu)
 
     if ( a->gdt_cpu != cpu )
         map_gdt_reserved_page(v, cpu);
+    /*
+     * This CR3 load is the whole flush of a switch between domains (two
+     * Linux guests both use _PAGE_GLOBAL): guests' global bits are
+     * stripped (pv/mm.c), and global pages must stay off for that.
+     */
+    ASSERT(!(read_cr4() & X86_CR4_PGE));
     write_cr3(mfn_to_maddr(pv_active_root(v)));
     load_gdt(GDT_VIRT(v->vcpu_id));
 

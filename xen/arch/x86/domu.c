@@ -23,6 +23,7 @@
 
 struct planned_domu {
     const struct boot_module *m;
+    const struct boot_module *initrd;   /* NULL: none */
     domid_t id;
     bool ok;                      /* the line is good and memory holds it */
     struct domu_config c;
@@ -41,8 +42,18 @@ unsigned long __init domu_plan(void)
     for ( i = 0; i < boot_info.nr_modules; i++ )
     {
         struct planned_domu *p = &plan[nr_planned];
+        const char *line = boot_info.modules[i].cmdline;
+        const char *next = i + 1 < boot_info.nr_modules
+                           ? boot_info.modules[i + 1].cmdline : "";
 
-        if ( !is_domu_cmdline(boot_info.modules[i].cmdline) )
+        if ( is_domu_initrd_cmdline(line) )
+        {
+            if ( !i || !is_domu_cmdline(boot_info.modules[i - 1].cmdline) )
+                printk(XENLOG_ERR "module %u: a domU-initrd must follow its "
+                       "domU's kernel module; ignored\n", i);
+            continue;
+        }
+        if ( !is_domu_cmdline(line) )
             continue;
         p->m = &boot_info.modules[i];
         p->id = ++nr_planned;
@@ -51,6 +62,17 @@ unsigned long __init domu_plan(void)
             printk(XENLOG_ERR "d%u: bad domU line (module %u): %s; booting "
                    "on without it\n", p->id, i, err);
             continue;
+        }
+        if ( is_domu_initrd_cmdline(next) )
+        {
+            /* A domU without the initrd it was given would not be it. */
+            if ( parse_domu_initrd_cmdline(next, err, sizeof(err)) )
+            {
+                printk(XENLOG_ERR "d%u: bad domU-initrd line (module %u): "
+                       "%s; booting on without it\n", p->id, i + 1, err);
+                continue;
+            }
+            p->initrd = &boot_info.modules[i + 1];
         }
         if ( p->c.nr_pages > left - total )
         {
@@ -74,6 +96,7 @@ static void __init domu_create(const struct planned_domu *p)
     unsigned long free, tables;
     struct pv_build_info b = {
         .kernel = p->m,
+        .initrd = p->initrd,
         .cmdline = p->c.cmdline,
         .nr_pages = p->c.nr_pages,
     };
@@ -103,10 +126,10 @@ static void __init domu_create(const struct planned_domu *p)
         return;
     }
 
-    printk("d%u: domU, %u vCPU%s, %lu pages, command line \"%s\"; heap "
+    printk("d%u: domU, %u vCPU%s, %lu pages, command line \"%s\"%s; heap "
            "before it: %lu free + %lu hypervisor page tables; starting it\n",
            p->id, p->c.vcpus, p->c.vcpus == 1 ? "" : "s", d->tot_pages,
-           p->c.cmdline, free, tables);
+           p->c.cmdline, p->initrd ? ", initrd" : "", free, tables);
     domain_unpause(d);
 }
 

@@ -493,7 +493,7 @@ static void domain_line_emit(struct domain *d)
 }
 
 /* Buffers a domU's bytes, printing each line once it ends (or fills). */
-static void domain_console_write(struct domain *d, const char *s, size_t n)
+void console_domain_write(struct domain *d, const char *s, size_t n)
 {
     unsigned long flags = local_irq_save();
 
@@ -505,6 +505,9 @@ static void domain_console_write(struct domain *d, const char *s, size_t n)
             domain_line_emit(d);
             continue;
         }
+        /* A tty's "\r\n": the line is printed whole, the return is moot. */
+        if ( *s == '\r' )
+            continue;
         /* Nothing that could steer the terminal: printable, or a tab. */
         d->console_line[d->console_len++] =
             (*s >= ' ' && *s < 0x7f) || *s == '\t' ? *s : '?';
@@ -565,7 +568,7 @@ long do_console_io(unsigned long cmd, unsigned long count,
                 return -EFAULT;
             if ( !d->is_privileged )
             {
-                domain_console_write(d, buf, n);
+                console_domain_write(d, buf, n);
                 done += n;
                 continue;
             }

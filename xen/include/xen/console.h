@@ -44,10 +44,17 @@ void console_endboot(void);
 void console_input_notify(void);
 
 /*
+ * n bytes of a domU's console output: printed a line at a time with its
+ * "(d<id>) " prefix, as its console_io writes are (any context but
+ * interrupt handlers; takes the console lock).
+ */
+struct domain;
+void console_domain_write(struct domain *d, const char *s, size_t n);
+
+/*
  * A domU is being destroyed: what it wrote of an unfinished line is
  * printed now (with its prefix), rather than lost.
  */
-struct domain;
 void console_domain_gone(struct domain *d);
 
 #endif /* XEN_CONSOLE_H */

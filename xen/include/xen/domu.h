@@ -14,8 +14,15 @@
  * rounded up to whole pages), vcpus defaults to 1 and may be at most
  * DOMU_MAX_VCPUS, and everything after the "--" word goes to the guest
  * as its command line (none: an empty one). The domUs are domains 1, 2,
- * ... in module order, whatever became of the ones before them; dom0 is
- * the first module that is not a domU.
+ * ... in module order, whatever became of the ones before them.
+ *
+ * A domU's initrd is the module right after its kernel, with the line
+ *
+ *     domU-initrd
+ *
+ * and nothing else. One that does not follow a domU kernel is refused
+ * (and ignored); a bad one costs its domU. dom0 is the first module
+ * that is neither, its initrd the second.
  *
  * The parser (xen/common/domu-config.c) is pure: it touches nothing but
  * its arguments, so the host unit test runs it as it is.
@@ -34,6 +41,17 @@ struct domu_config {
 
 /* s is a domU line: its first word is exactly "domU". */
 bool is_domu_cmdline(const char *s);
+
+/* s is a domU initrd's line: its first word is exactly "domU-initrd". */
+bool is_domu_initrd_cmdline(const char *s);
+/*
+ * Checks the initrd line s: 0, or -EINVAL with a one-line reason in
+ * err[0..len).
+ */
+int parse_domu_initrd_cmdline(const char *s, char *err, size_t len);
+
+/* Either of the two: a module dom0 is not built from. */
+bool is_domu_module_cmdline(const char *s);
 
 /*
  * Parses the domU line s into *c. 0, or -EINVAL with a one-line reason

@@ -17,7 +17,11 @@
  *    vCPU's for a per-vCPU VIRQ, vCPU 0's for a global one;
  *  - a PIRQ port is its PIRQ's only port (asm/physdev.h); closing it
  *    masks the line if it was live;
- *  - a closed port is FREE, not pending, notifies vCPU 0.
+ *  - a closed port is FREE, not pending, notifies vCPU 0;
+ *  - a port whose other end is the hypervisor (evtchn_alloc_xen_port())
+ *    is UNBOUND with remote_domid DOMID_XEN, so no domain can bind it;
+ *    the guest's sends call the hypervisor's consumer instead of being
+ *    dropped. Closing it makes it an ordinary FREE port.
  *
  * Locking: d->event_lock for any change to d's ports; an interdomain
  * pair changes under both domains' locks, taken lower address first.
@@ -45,6 +49,17 @@ int evtchn_init(struct domain *d);
 void evtchn_destroy(struct domain *d);
 /* Frees the table (after evtchn_destroy(), or if d never ran). */
 void evtchn_destroy_final(struct domain *d);
+
+/*
+ * The hypervisor's end of a port of d: fn(d, port) runs on every send
+ * by d on it, in d's hypercall context (current->domain == d, no lock
+ * held). A port of d notifying vCPU 0, or -ENOSPC (ports, or the
+ * hypervisor's few consumer slots, exhausted), -EINVAL (d dying).
+ */
+typedef void (*xen_consumer_fn)(struct domain *d, evtchn_port_t port);
+int evtchn_alloc_xen_port(struct domain *d, xen_consumer_fn fn);
+/* Makes port of d pending for the vCPU it notifies (any context). */
+void evtchn_notify_port(struct domain *d, evtchn_port_t port);
 
 /* Makes port pending for v, which it notifies (any context). */
 void evtchn_set_pending(struct vcpu *v, evtchn_port_t port);

@@ -73,6 +73,7 @@ struct evtchn {
     uint8_t virq;                /* ECS_VIRQ: which */
     uint16_t pirq;               /* ECS_PIRQ: which */
     domid_t remote_domid;        /* ECS_UNBOUND: who may bind it */
+    uint8_t xen_consumer;        /* ECS_UNBOUND: 0, or the hypervisor's end */
     uint32_t notify_vcpu;        /* the vCPU it is delivered to */
     uint32_t remote_port;        /* ECS_INTERDOMAIN: the peer's port */
     struct domain *remote_dom;   /* ECS_INTERDOMAIN: the peer (may be d) */
@@ -161,6 +162,9 @@ struct domain {
     /* A domU's console_io output, held until its line is complete. */
     char console_line[DOMAIN_CONSOLE_LINE];
     unsigned int console_len;
+    /* A domU's console ring (xen/pv-console-ring.h); port 0: none. */
+    mfn_t console_ring_mfn;
+    uint32_t console_ring_port;
 
     struct arch_domain arch;
 };

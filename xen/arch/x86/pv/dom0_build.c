@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Builds a 64-bit PV domain from a boot module (an ELF kernel with Xen
- * notes, or a bzImage wrapping one) and, for dom0, its initrd, laid out
+ * notes, or a bzImage wrapping one) and its initrd, if any, laid out
  * as Xen lays it out, so that a kernel built for Xen boots unchanged.
  * dom0 and the boot-time domUs (xen/domu.h) are built the same way; only
  * the privilege, the memory size and where the modules come from differ.
@@ -14,6 +14,7 @@
  *   initrd            (unless the kernel asks for MOD_START_PFN)
  *   p2m list          8 bytes per pfn (unless INIT_P2M puts it elsewhere)
  *   start_info        one page
+ *   console ring      one page, a domU's only (xen/pv-console-ring.h)
  *   page tables       L4, L3s, L2s, L1s of this region, read-only
  *   boot stack        one page; RSP starts at its top
  *   padding           at least 512 KiB, the region ends 4 MiB aligned
@@ -34,6 +35,7 @@
 #include <xen/libelf.h>
 #include <xen/mm.h>
 #include <xen/param.h>
+#include <xen/pv-console-ring.h>
 #include <xen/sched.h>
 #include <xen/string.h>
 #include <xen/vmap.h>
@@ -58,6 +60,7 @@ struct dom0_layout {
     unsigned long kern_start, kern_end;
     unsigned long initrd_start, initrd_end;/* 0 when not mapped */
     unsigned long si_start;                /* start_info */
+    unsigned long cons_start;              /* console ring; 0: none */
     unsigned long p2m_start, p2m_end;      /* in the region, or INIT_P2M */
     unsigned long pt_start, pt_end;
     unsigned long stack_start;
@@ -278,7 +281,8 @@ static unsigned long tables_for(unsigned long s, unsigned long e)
 }
 
 static int compute_layout(struct dom0_layout *l, const struct elf_dom_parms *p,
-                          unsigned long initrd_len, unsigned long nr_pages)
+                          unsigned long initrd_len, unsigned long nr_pages,
+                          bool console_ring)
 {
     unsigned long v, p2m_bytes = ROUNDUP(nr_pages * sizeof(unsigned long),
                                          PAGE_SIZE);
@@ -308,6 +312,12 @@ static int compute_layout(struct dom0_layout *l, const struct elf_dom_parms *p,
     }
     l->si_start = v;
     v += PAGE_SIZE;
+    /* Where Xen's domain builder puts it too: after start_info. */
+    if ( console_ring )
+    {
+        l->cons_start = v;
+        v += PAGE_SIZE;
+    }
     l->pt_start = v;
 
     /* The tables map themselves: grow until the count is stable. */
@@ -446,7 +456,8 @@ static void write_hypercall_page(struct dom0_ctx *ctx, unsigned long va)
 
 static void write_start_info(struct dom0_ctx *ctx, const char *cmdline,
                              const struct elf_dom_parms *parms,
-                             unsigned long initrd_pfn, unsigned long initrd_len)
+                             unsigned long initrd_pfn, unsigned long initrd_len,
+                             int cons_port)
 {
     const struct dom0_layout *l = ctx->l;
     struct start_info *si = xzalloc(struct start_info);
@@ -455,8 +466,17 @@ static void write_start_info(struct dom0_ctx *ctx, const char *cmdline,
     strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
     si->nr_pages = l->nr_pages;
     si->shared_info = __pa(ctx->d->shared_info);
-    /* A domU has no xenstore or console ring: their fields stay 0. */
+    /*
+     * No xenstore (store_evtchn 0): Linux then waits for a local one,
+     * which never comes, and finds no devices (docs/designs/domu.md).
+     */
     si->flags = ctx->d->is_privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0;
+    if ( l->cons_start )
+    {
+        si->console.domU.mfn =
+            mfn_x(ctx->p2m[(l->cons_start - l->v_start) >> PAGE_SHIFT]);
+        si->console.domU.evtchn = cons_port;
+    }
     si->pt_base = l->pt_start;
     si->nr_pt_frames = l->nr_pt_frames;
     si->mfn_list = l->p2m_start;
@@ -529,6 +549,9 @@ static void print_layout(const struct dom0_layout *l, struct domain *d)
            l->p2m_outside ? " (INIT_P2M, its own page tables)" : "");
     printk(" Start info:    %016lx->%016lx\n", l->si_start,
            l->si_start + PAGE_SIZE);
+    if ( l->cons_start )
+        printk(" Console ring:  %016lx->%016lx\n", l->cons_start,
+               l->cons_start + PAGE_SIZE);
     printk(" Page tables:   %016lx->%016lx (%lu frames)\n", l->pt_start,
            l->pt_end, l->nr_pt_frames);
     printk(" Boot stack:    %016lx->%016lx\n", l->stack_start,
@@ -629,6 +652,7 @@ int __init construct_pv_domain(struct domain *d,
     uint32_t hv[XENFEAT_NR_SUBMAPS];
     unsigned long nr_pages, initrd_len = im ? im->end - im->start : 0;
     unsigned long initrd_pfn = 0;
+    int cons_port = 0;
     const char *why = NULL;
     unsigned int missing;
     void *image;
@@ -677,7 +701,8 @@ int __init construct_pv_domain(struct domain *d,
            parms.virt_hypercall);
 
     nr_pages = b->nr_pages;
-    rc = compute_layout(&layout, &parms, initrd_len, nr_pages);
+    rc = compute_layout(&layout, &parms, initrd_len, nr_pages,
+                        !d->is_privileged);
     if ( rc )
     {
         release_image(module, unpacked);
@@ -732,7 +757,19 @@ int __init construct_pv_domain(struct domain *d,
     set_bit(59 /* PGT_pinned */, &mfn_to_page(l4)->type_info);
     if ( elf_note_present(&parms, XEN_ELFNOTE_HYPERCALL_PAGE) )
         write_hypercall_page(&ctx, parms.virt_hypercall);
-    write_start_info(&ctx, b->cmdline, &parms, initrd_pfn, initrd_len);
+    if ( layout.cons_start )
+    {
+        clear_guest(&ctx, layout.cons_start, PAGE_SIZE);
+        cons_port = pv_console_ring_init(d,
+            ctx.p2m[(layout.cons_start - layout.v_start) >> PAGE_SHIFT]);
+        if ( cons_port < 0 )
+        {
+            vfree(ctx.p2m);
+            return fail("no event channel for its console ring", NULL);
+        }
+    }
+    write_start_info(&ctx, b->cmdline, &parms, initrd_pfn, initrd_len,
+                     cons_port);
     pv_init_wallclock(d);
     setup_vcpu0(d->vcpu[0], &parms, &layout, l4);
     vfree(ctx.p2m);

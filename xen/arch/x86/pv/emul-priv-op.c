@@ -255,7 +255,19 @@ static bool io_allowed(const struct vcpu *v)
     /* A PV kernel runs with virtual CPL 1 (0 for this purpose), user 3. */
     unsigned int cpl = (v->arch.flags & TF_kernel_mode) ? 1 : 3;
 
-    return v->domain->is_privileged && v->arch.iopl >= cpl;
+    return v->arch.iopl >= cpl;
+}
+
+/*
+ * The ports a domain reaches: dom0 all but the hypervisor's, a domU
+ * none. A domU with the IOPL for it still gets its instruction done,
+ * as Xen does it: reads give all ones, writes go nowhere (Linux as a
+ * domU probes PCI's 0xcf8 this way at boot and expects no fault).
+ */
+static bool port_denied_to(const struct domain *d, unsigned int port,
+                           unsigned int bytes)
+{
+    return !d->is_privileged || port_denied(port, bytes);
 }
 
 static void emulate_in(struct cpu_user_regs *regs, unsigned int port,
@@ -264,7 +276,7 @@ static void emulate_in(struct cpu_user_regs *regs, unsigned int port,
     unsigned long mask = bytes == 4 ? 0xffffffffUL : (1UL << (bytes * 8)) - 1;
     unsigned long val = mask; /* a denied port reads all ones */
 
-    if ( !port_denied(port, bytes) )
+    if ( !port_denied_to(current->domain, port, bytes) )
         val = bytes == 1 ? inb(port) : bytes == 2 ? inw(port) : inl(port);
     if ( bytes == 4 )
         regs->rax = val & mask;
@@ -275,7 +287,7 @@ static void emulate_in(struct cpu_user_regs *regs, unsigned int port,
 static void emulate_out(struct cpu_user_regs *regs, unsigned int port,
                         unsigned int bytes)
 {
-    if ( port_denied(port, bytes) )
+    if ( port_denied_to(current->domain, port, bytes) )
         return;
     if ( bytes == 1 )
         outb(regs->rax, port);

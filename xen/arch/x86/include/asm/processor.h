@@ -31,6 +31,7 @@
 
 /* Control register bits. */
 #define X86_CR0_TS      (1UL << 3)
+#define X86_CR4_PGE     (1UL << 7)
 #define X86_CR4_OSFXSR  (1UL << 9)
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
 #define X86_CR4_OSXSAVE (1UL << 18)
