@@ -157,32 +157,6 @@ PVTEST(domu_privileged_calls_refused)
               DOMID_SELF }), start_info->nr_pages);
 }
 
-static uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-
-    asm volatile ( "inb %1, %0" : "=a" (v) : "Nd" (port) );
-    return v;
-}
-
-static void outb(uint16_t port, uint8_t v)
-{
-    asm volatile ( "outb %0, %1" :: "a" (v), "Nd" (port) );
-}
-
-static uint32_t inl(uint16_t port)
-{
-    uint32_t v;
-
-    asm volatile ( "inl %1, %0" : "=a" (v) : "Nd" (port) );
-    return v;
-}
-
-static void outl(uint16_t port, uint32_t v)
-{
-    asm volatile ( "outl %0, %1" :: "a" (v), "Nd" (port) );
-}
-
 /*
  * Under IOPL 0 every port faults; with the IOPL for it (Xen's virtual
  * IOPL) the instruction completes but reaches no hardware: reads give

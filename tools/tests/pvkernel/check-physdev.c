@@ -125,18 +125,13 @@ static long map_msi(domid_t dom, int type, int bus, int devfn, int entry,
 /* Config space of bus 0 through ports 0xCF8/0xCFC (dom0's I/O ports). */
 static uint32_t pci_read32(unsigned int devfn, unsigned int reg)
 {
-    uint32_t v;
-
-    asm volatile ( "outl %0, %1" :: "a" (0x80000000U | devfn << 8 | reg),
-                   "Nd" ((uint16_t)0xcf8) );
-    asm volatile ( "inl %1, %0" : "=a" (v) : "Nd" ((uint16_t)0xcfc) );
-    return v;
+    outl(0xcf8, 0x80000000U | devfn << 8 | reg);
+    return inl(0xcfc);
 }
 
 static void pci_write16(unsigned int devfn, unsigned int reg, uint16_t v)
 {
-    asm volatile ( "outl %0, %1" :: "a" (0x80000000U | devfn << 8 | (reg & ~3)),
-                   "Nd" ((uint16_t)0xcf8) );
+    outl(0xcf8, 0x80000000U | devfn << 8 | (reg & ~3));
     asm volatile ( "outw %0, %1" :: "a" (v),
                    "Nd" ((uint16_t)(0xcfc + (reg & 2))) );
 }

@@ -198,19 +198,6 @@ PVTEST(cr_reads_and_clts)
     EXPECT_EQ(cr0 & X86_CR0_TS, 0);
 }
 
-static uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-
-    asm volatile ( "inb %1, %0" : "=a" (v) : "Nd" (port) );
-    return v;
-}
-
-static void outb(uint16_t port, uint8_t v)
-{
-    asm volatile ( "outb %0, %1" :: "a" (v), "Nd" (port) );
-}
-
 PVTEST(port_io_set_iopl)
 {
     struct physdev_set_iopl io = { .iopl = 0 };

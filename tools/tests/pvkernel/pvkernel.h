@@ -360,6 +360,33 @@ static inline unsigned long read_cr2_shared(void)
     return vcpu_info_of[0]->arch.cr2;
 }
 
+/* Port I/O, as a guest with the IOPL for it (or to see it refused). */
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+
+    asm volatile ( "inb %1, %0" : "=a" (v) : "Nd" (port) );
+    return v;
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    asm volatile ( "outb %0, %1" :: "a" (v), "Nd" (port) );
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+
+    asm volatile ( "inl %1, %0" : "=a" (v) : "Nd" (port) );
+    return v;
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+    asm volatile ( "outl %0, %1" :: "a" (v), "Nd" (port) );
+}
+
 static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;

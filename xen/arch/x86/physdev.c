@@ -306,6 +306,18 @@ static bool pirq_free(const struct pirq *p)
     return !pirq_mapped(p) && !p->port;
 }
 
+/* Xen's pick above the GSIs' PIRQs: the highest free one; -1 if none. */
+static int highest_free_pirq(const struct domain *d)
+{
+    unsigned int i;
+
+    for ( i = d->arch.nr_pirqs; i-- > irq_nr_gsis(); )
+        if ( pirq_free(&d->arch.pirqs[i]) )
+            return i;
+
+    return -1;
+}
+
 static int map_gsi(struct domain *d, int index, int *pirq_p)
 {
     int gsi = index_gsi(index), pirq = *pirq_p, mapped = -1, rc = 0;
@@ -326,9 +338,8 @@ static int map_gsi(struct domain *d, int index, int *pirq_p)
         for ( i = 16; pirq < 0 && i < irq_nr_gsis(); i++ )
             if ( pirq_free(&d->arch.pirqs[i]) )
                 pirq = i;
-        for ( i = d->arch.nr_pirqs; pirq < 0 && i-- > irq_nr_gsis(); )
-            if ( pirq_free(&d->arch.pirqs[i]) )
-                pirq = i;
+        if ( pirq < 0 )
+            pirq = highest_free_pirq(d);
         if ( pirq < 0 )
             rc = -ENOSPC;
     }
@@ -368,7 +379,6 @@ static int map_msi(struct domain *d, int index, int *pirq_p,
                    const struct msi_request *r)
 {
     int pirq = *pirq_p, slot, rc = 0;
-    unsigned int i;
 
     /* Xen takes an index as an MSI IRQ of its own; there are none here. */
     if ( index != -1 )
@@ -377,9 +387,7 @@ static int map_msi(struct domain *d, int index, int *pirq_p,
     spin_lock(&d->event_lock);
     if ( pirq < 0 )
     {
-        for ( i = d->arch.nr_pirqs; pirq < 0 && i-- > irq_nr_gsis(); )
-            if ( pirq_free(&d->arch.pirqs[i]) )
-                pirq = i;
+        pirq = highest_free_pirq(d);
         if ( pirq < 0 )
             rc = -ENOSPC;
     }
