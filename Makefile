@@ -75,8 +75,11 @@ test: deps-test
 	$(PYTHON) -m pytest -ra tools/tests
 
 # Benchmarks are measured, never asserted: see docs/performance.md.
+# SECTIONS=mm,pv,dom0 picks sections (default all); BENCH_RUNS=N boots
+# each hypervisor N times in the dom0 section (default 3).
 bench: deps-test
-	$(PYTHON) tools/scripts/bench.py
+	$(PYTHON) tools/scripts/bench.py $(if $(SECTIONS),--sections $(SECTIONS)) \
+	    $(if $(BENCH_RUNS),--runs $(BENCH_RUNS))
 
 # The PV test kernel's fuzz mode, a long run (FUZZ_CALLS, FUZZ_SEED).
 fuzz: deps-test

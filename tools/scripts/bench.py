@@ -14,6 +14,11 @@ hypercalls and the like from inside the guest; a third table compares
 the builds. With -icount the TSC counts instructions, so the figures
 repeat exactly from run to run and do not depend on the host.
 
+The dom0 section (bench_dom0.py) is the exception: Debian's Linux as
+dom0 under both builds and under Xen 4.17, timed in wall-clock seconds,
+several boots each (--runs). --sections picks sections (mm: the
+hypervisor's own operations and shootdowns; pv; dom0).
+
 Everything is built in a temporary directory (the hypervisor in scratch
 copies of xen/, the test kernel with its build directory there): nothing
 is written into the tree.
@@ -23,8 +28,10 @@ bench_boot() and the PV one through pv_bench_boot(), so that make test
 catches a bench that no longer runs.
 """
 
+import argparse
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +39,8 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests",
                                 "boot"))
 from qemu import ROOT, boot, build_variant, make_iso  # noqa: E402
+
+import bench_dom0  # noqa: E402
 
 LINE = re.compile(r"^\(XEN\) bench: (.+?)\s+(\d+) instructions$", re.M)
 SMP_LINE = re.compile(r"^\(XEN\) bench: (.+?)\s+(\d+) instructions "
@@ -147,13 +156,32 @@ def run(workdir, label, gb, smp=1):
     return results, smp_results
 
 
-def main():
-    with tempfile.TemporaryDirectory() as workdir:
-        runs = [run(workdir, label, gb) for label, gb in CONFIGS]
-        cols = [r[0] for r in runs]
-        smp_cols = [runs[0][1]] + [run(workdir, CONFIGS[0][0], 0, smp)[1]
-                                   for smp in SMP_COUNTS[1:]]
-        pv_runs = [pv_run(workdir, label, gb) for label, gb in CONFIGS]
+SECTIONS = ("mm", "pv", "dom0")
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description="make bench: see "
+                                 "docs/performance.md")
+    ap.add_argument("--sections", default=",".join(SECTIONS),
+                    help="comma-separated, of %s (default: all)"
+                    % ", ".join(SECTIONS))
+    ap.add_argument("--runs", type=int, default=3,
+                    help="boots of each hypervisor in the dom0 section, "
+                    "whose figures are wall-clock times (default 3)")
+    args = ap.parse_args(argv)
+    args.sections = [s for s in args.sections.split(",") if s]
+    unknown = [s for s in args.sections if s not in SECTIONS]
+    if unknown or args.runs < 1:
+        ap.error("unknown section %s" % ", ".join(unknown) if unknown
+                 else "--runs must be at least 1")
+    return args
+
+
+def mm_section(workdir):
+    runs = [run(workdir, label, gb) for label, gb in CONFIGS]
+    cols = [r[0] for r in runs]
+    smp_cols = [runs[0][1]] + [run(workdir, CONFIGS[0][0], 0, smp)[1]
+                               for smp in SMP_COUNTS[1:]]
 
     print_ratios("Instructions per operation, release builds, QEMU TCG "
                  "-icount shift=0, 1 GiB, 1 CPU", cols)
@@ -171,12 +199,34 @@ def main():
     for n in names:
         print("%-*s  " % (width, n) +
               "  ".join("%7s" % col.get(n, "-") for col in smp_cols))
-
     print()
+
+
+def pv_section(workdir):
+    pv_runs = [pv_run(workdir, label, gb) for label, gb in CONFIGS]
     print_ratios("PV guest operations: instructions per operation, timed by "
                  "the PV test kernel as dom0, 1 vCPU", [r[0] for r in pv_runs])
     for note in pv_runs[0][1]:
         print(note)
+    print()
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    # A kill ends the bench through sys.exit: the boot's QEMU is killed
+    # and the scratch directory removed on the way out.
+    signal.signal(signal.SIGTERM, lambda sig, frame: sys.exit(1))
+    with tempfile.TemporaryDirectory() as workdir:
+        # Each section prints its table as soon as it has it: the dom0
+        # one alone takes minutes.
+        if "mm" in args.sections:
+            mm_section(workdir)
+        if "pv" in args.sections:
+            pv_section(workdir)
+        if "dom0" in args.sections:
+            bench_dom0.print_dom0(bench_dom0.dom0_run(workdir, build,
+                                                      args.runs))
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
