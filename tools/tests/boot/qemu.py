@@ -190,6 +190,11 @@ class _QmpEvents:
             self.sock.close()
 
 
+# Every boot's serial output since the current test began (conftest.py
+# writes them out when the test fails).
+SERIAL_LOGS = []
+
+
 def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
          until=None, icount=False, send=(), qemu_args=(), qmp=False):
     """Boots iso; see the module docstring for when it stops.
@@ -283,6 +288,7 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
         stderr = err.read().decode("utf-8", "replace")
         err.close()
     text = b"".join(chunks).decode("utf-8", "replace").replace("\r", "")
+    SERIAL_LOGS.append((iso, ANSI.sub("", text)))
     return Boot(ANSI.sub("", text), exited, timed_out,
                 time.monotonic() - start,
                 status=proc.returncode if exited else None, stderr=stderr,
