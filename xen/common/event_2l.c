@@ -137,6 +137,5 @@ void send_global_virq(struct domain *d, unsigned int virq)
         return;
     port = read_atomic(&v0->virq_to_evtchn[virq]);
     if ( port )
-        evtchn_set_pending(d->vcpu[read_atomic(&d->evtchn[port].notify_vcpu)],
-                           port);
+        evtchn_notify_port(d, port);
 }

@@ -119,8 +119,7 @@ static void gsi_interrupt(struct cpu_user_regs *regs)
     }
     apic_eoi();
     if ( d )
-        evtchn_set_pending(
-            d->vcpu[read_atomic(&d->evtchn[g->port].notify_vcpu)], g->port);
+        evtchn_notify_port(d, g->port);
     spin_unlock(&irq_lock);
 }
 

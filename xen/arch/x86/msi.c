@@ -256,8 +256,7 @@ static void msi_interrupt(struct cpu_user_regs *regs)
     }
     apic_eoi();
     if ( d )
-        evtchn_set_pending(
-            d->vcpu[read_atomic(&d->evtchn[port].notify_vcpu)], port);
+        evtchn_notify_port(d, port);
     spin_unlock(&msi_lock);
 }
 
