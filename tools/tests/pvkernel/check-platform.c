@@ -159,4 +159,6 @@ PVTEST(platform_op_efi_info)
 
     op.u.firmware_info.index = XEN_FW_EFI_RT_VERSION;
     EXPECT_ERR(HYPERVISOR_platform_op(&op), EOPNOTSUPP);
+    op.u.firmware_info.index = 99;
+    EXPECT_ERR(HYPERVISOR_platform_op(&op), EINVAL);
 }

@@ -556,8 +556,14 @@ PVTEST(vcpu_runstate_area)
     area.addr.v = &ri;
     EXPECT_OK(HYPERVISOR_vm_assist(VMASST_CMD_enable,
                                    VMASST_TYPE_runstate_update_flag));
+    /* Written at registration, as Xen does: not at the next switch. */
+    memset(&ri, 0xff, sizeof(ri));
     EXPECT_OK(HYPERVISOR_vcpu_op(VCPUOP_register_runstate_memory_area, 0,
                                  &area));
+    EXPECT_EQ(ri.state, RUNSTATE_running);
+    expect(ri.state_entry_time <= system_time_ns(0),
+           "state entered in the future at registration: %#lx",
+           (unsigned long)ri.state_entry_time);
     /*
      * Off the CPU for a moment (a poll on no port, with a timeout); long
      * enough that a loaded host does not let it pass before the poll
