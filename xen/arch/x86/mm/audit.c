@@ -410,6 +410,22 @@ static mfn_t leaf_mfn(pgentry_t e, unsigned int level)
     return maddr_to_mfn(leaf_maddr(e, level));
 }
 
+/*
+ * Another CPU may release a mapcache slot between the read of its PTE
+ * and the look at its in-use bit (unmap clears the PTE, then the bit):
+ * a slot whose bit is clear and whose PTE has changed since, or whose
+ * bit is set again, was being released or reused, not left mapped.
+ */
+static bool slot_released(const pgentry_t *t, unsigned int i, pgentry_t e,
+                          unsigned long va)
+{
+    if ( va < MAPCACHE_VIRT_START || va >= MAPCACHE_VIRT_END ||
+         mapcache_va_in_use(va) )
+        return false;
+
+    return read_atomic(&t[i]) != e || mapcache_va_in_use(va);
+}
+
 /* One table at level (4 down to 1) covering va_base upwards. */
 static void walk_table(const struct walk *w, mfn_t table, unsigned int level,
                        unsigned long va_base, bool nx)
@@ -426,7 +442,8 @@ static void walk_table(const struct walk *w, mfn_t table, unsigned int level,
         bool leaf_nx = nx || (e & _PAGE_NX);
 
         if ( !(e & _PAGE_PRESENT) ||
-             (level == 4 && shared_with_idle(w, i, e, va)) )
+             (level == 4 && shared_with_idle(w, i, e, va)) ||
+             (level == 1 && slot_released(t, i, e, va)) )
             continue;
         if ( level == 1 || (level < 4 && (e & _PAGE_PSE)) )
             visit_leaf(w, va, leaf_mfn(e, level),
