@@ -195,6 +195,18 @@ class _QmpEvents:
 SERIAL_LOGS = []
 
 
+def _all_found(text, wanted, start):
+    """The end of the last of wanted (a text or a tuple of texts) found
+    in text after start, or -1 while one is still missing."""
+    end = start
+    for w in (wanted,) if isinstance(wanted, str) else wanted:
+        at = text.find(w, start)
+        if at < 0:
+            return -1
+        end = max(end, at + len(w))
+    return end
+
+
 def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
          until=None, icount=False, send=(), qemu_args=(), qmp=False):
     """Boots iso; see the module docstring for when it stops.
@@ -204,7 +216,8 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
     send: (text, data) pairs, taken in order. Each waits for text in the
     output after the point where the previous pair's text was found (so
     the same line can be awaited twice), then writes data (str or bytes)
-    to the serial input. until, if given, counts only once every pair has
+    to the serial input. text may be a tuple of texts, awaited in any
+    order (two guests' lines, say): the pair waits for all of them. until, if given, counts only once every pair has
     been sent, and likewise only after the last pair's text.
 
     qmp: collect QEMU's QMP events into the result's events."""
@@ -257,10 +270,10 @@ def boot(iso, firmware="bios", mem="1G", smp=1, cpu=None, timeout=120,
                 text = b"".join(chunks).decode("utf-8", "replace").replace(
                     "\r", "")
                 while steps:
-                    at = text.find(steps[0][0], seen)
-                    if at < 0:
+                    end = _all_found(text, steps[0][0], seen)
+                    if end < 0:
                         break
-                    seen = at + len(steps[0][0])
+                    seen = end
                     data = steps.pop(0)[1]
                     try:
                         proc.stdin.write(data.encode()

@@ -424,9 +424,8 @@ static long batch_with_event_pending(unsigned int op)
 
 /*
  * op over the first LONG_BATCH slots of list with an event pending. An
- * interrupt between the unmask and the SYSCALL delivers the event there,
- * on the hypercall page with the call's own arguments (no count yet):
- * then the batch ran whole, is undone, and tried again.
+ * interrupt between the unmask and the SYSCALL delivers the event before
+ * the call: then the batch ran whole, is undone, and tried again.
  */
 static long preempted_batch(unsigned int op)
 {
@@ -437,12 +436,11 @@ static long preempted_batch(unsigned int op)
     long rc;
 
     while ( (rc = batch_with_event_pending(op)) == LONG_BATCH &&
-            upcall_rdi == op && ++tries < 3 )
+            upcall_place(upcall_rip) == UPCALL_BEFORE_CALL && ++tries < 3 )
         EXPECT_EQ(reservation(undo, list, LONG_BATCH, 0, DOMID_SELF),
                   LONG_BATCH);
 
-    expect(upcall_rip >= (unsigned long)hypercall_page &&
-           upcall_rip < (unsigned long)hypercall_page + PAGE_SIZE,
+    expect(upcall_place(upcall_rip) == UPCALL_IN_CALL,
            "op %u: no upcall inside the batch (at %#lx)", op, upcall_rip);
     /* The continuation: the op, and the extents done above bit 6. */
     EXPECT_EQ(upcall_rdi & 63, op);

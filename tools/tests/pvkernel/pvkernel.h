@@ -315,6 +315,22 @@ unsigned int nr_upcalls(void);
  */
 evtchn_port_t pend_self_event(void);
 
+/*
+ * Where an upcall's frame (its rip) puts the guest, relative to one call
+ * made through the hypercall page with an event pending and unmasked.
+ * An interrupt between the unmask and the SYSCALL delivers it before the
+ * call (off the page, or on it ahead of the SYSCALL); a preempted call
+ * comes back on the SYSCALL itself; a call that ran whole delivers it on
+ * its return, just after the SYSCALL.
+ */
+enum upcall_place {
+    UPCALL_NONE,
+    UPCALL_BEFORE_CALL,
+    UPCALL_IN_CALL,
+    UPCALL_AFTER_CALL,
+};
+enum upcall_place upcall_place(unsigned long rip);
+
 /* ---- vCPU 1 (check-vcpu.c) */
 
 /*

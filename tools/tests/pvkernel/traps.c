@@ -72,6 +72,29 @@ evtchn_port_t pend_self_event(void)
     return b.port;
 }
 
+enum upcall_place upcall_place(unsigned long rip)
+{
+    unsigned long entry = rip & ~31UL;      /* 32 bytes, one SYSCALL each */
+    const uint8_t *p = (const uint8_t *)entry;
+
+    if ( !rip )
+        return UPCALL_NONE;
+    /* A pending unmasked event comes on the call's return at the latest. */
+    if ( rip < (unsigned long)hypercall_page ||
+         rip >= (unsigned long)hypercall_page + PAGE_SIZE )
+        return UPCALL_BEFORE_CALL;
+    for ( ; (unsigned long)p < entry + 31; p++ )
+        if ( p[0] == 0x0f && p[1] == 0x05 )
+        {
+            if ( rip < (unsigned long)p )
+                return UPCALL_BEFORE_CALL;
+            return rip == (unsigned long)p ? UPCALL_IN_CALL
+                                           : UPCALL_AFTER_CALL;
+        }
+
+    return UPCALL_AFTER_CALL;
+}
+
 unsigned int nr_upcalls(void)
 {
     return upcalls;
