@@ -5,12 +5,13 @@
  * Each map, unmap and copy op has its own status (GNTST_*, as Xen gives
  * them); the hypercall itself fails only for a bad command, count or
  * argument address. The other commands (transfer, unmap_and_replace,
- * status frames, swap, dump, cache_flush) return -ENOSYS. Batches run
- * to their end: no continuations yet.
+ * status frames, swap, dump, cache_flush) return -ENOSYS. Map, unmap
+ * and copy batches are continued when work is pending.
  */
 #include <xen/domain_page.h>
 #include <xen/errno.h>
 #include <xen/grant_table.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/string.h>
@@ -434,11 +435,77 @@ static int16_t copy_one(const struct gnttab_copy *op)
  * The hypercall
  */
 
+/*
+ * The batched commands: each op's size, and which of its bytes go back
+ * (status first; map also gives the handle and bus address after it).
+ */
+static const struct {
+    unsigned int size, back_at, back_len;
+} batch_layout[] = {
+    [GNTTABOP_map_grant_ref] = {
+        sizeof(struct gnttab_map_grant_ref),
+        offsetof(struct gnttab_map_grant_ref, status),
+        sizeof(struct gnttab_map_grant_ref) -
+        offsetof(struct gnttab_map_grant_ref, status),
+    },
+    [GNTTABOP_unmap_grant_ref] = {
+        sizeof(struct gnttab_unmap_grant_ref),
+        offsetof(struct gnttab_unmap_grant_ref, status), sizeof(int16_t),
+    },
+    [GNTTABOP_copy] = {
+        sizeof(struct gnttab_copy), offsetof(struct gnttab_copy, status),
+        sizeof(int16_t),
+    },
+};
+
+/*
+ * count ops of cmd from uop. A batch is as long as the guest makes it:
+ * with work pending it is continued from the next op, the arguments
+ * saying what is left, as Xen does.
+ */
+static long grant_batch(unsigned int cmd, unsigned long uop,
+                        unsigned int count)
+{
+    unsigned int size = batch_layout[cmd].size;
+
+    for ( unsigned int i = 0; i < count; i++ )
+    {
+        unsigned long a = uop + (unsigned long)i * size;
+        union {
+            struct gnttab_map_grant_ref map;
+            struct gnttab_unmap_grant_ref unmap;
+            struct gnttab_copy copy;
+        } op;
+
+        if ( i && hypercall_preempt_check() )
+            return hypercall_create_continuation(__HYPERVISOR_grant_table_op,
+                                                 cmd, a, count - i);
+        if ( copy_from_guest_va(&op, a, size) )
+            return -EFAULT;
+        switch ( cmd )
+        {
+        case GNTTABOP_map_grant_ref:
+            op.map.status = map_one(&op.map);
+            break;
+        case GNTTABOP_unmap_grant_ref:
+            op.unmap.status = unmap_one(&op.unmap);
+            break;
+        default:
+            op.copy.status = copy_one(&op.copy);
+            break;
+        }
+        if ( copy_to_guest_va(a + batch_layout[cmd].back_at,
+                              (uint8_t *)&op + batch_layout[cmd].back_at,
+                              batch_layout[cmd].back_len) )
+            return -EFAULT;
+    }
+
+    return 0;
+}
+
 long do_grant_table_op(unsigned long cmd, unsigned long uop,
                        unsigned long count)
 {
-    unsigned long i;
-
     if ( (int)count < 0 )
         return -EINVAL;
 
@@ -454,49 +521,9 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop,
         return get_version(uop);
 
     case GNTTABOP_map_grant_ref:
-        for ( i = 0; i < count; i++ )
-        {
-            unsigned long a = uop + i * sizeof(struct gnttab_map_grant_ref);
-            struct gnttab_map_grant_ref op;
-
-            if ( copy_from_guest_va(&op, a, sizeof(op)) )
-                return -EFAULT;
-            op.status = map_one(&op);
-            if ( copy_to_guest_va(a, &op, sizeof(op)) )
-                return -EFAULT;
-        }
-        return 0;
-
     case GNTTABOP_unmap_grant_ref:
-        for ( i = 0; i < count; i++ )
-        {
-            unsigned long a = uop + i * sizeof(struct gnttab_unmap_grant_ref);
-            struct gnttab_unmap_grant_ref op;
-
-            if ( copy_from_guest_va(&op, a, sizeof(op)) )
-                return -EFAULT;
-            op.status = unmap_one(&op);
-            if ( copy_to_guest_va(a + offsetof(struct gnttab_unmap_grant_ref,
-                                               status),
-                                  &op.status, sizeof(op.status)) )
-                return -EFAULT;
-        }
-        return 0;
-
     case GNTTABOP_copy:
-        for ( i = 0; i < count; i++ )
-        {
-            unsigned long a = uop + i * sizeof(struct gnttab_copy);
-            struct gnttab_copy op;
-
-            if ( copy_from_guest_va(&op, a, sizeof(op)) )
-                return -EFAULT;
-            op.status = copy_one(&op);
-            if ( copy_to_guest_va(a + offsetof(struct gnttab_copy, status),
-                                  &op.status, sizeof(op.status)) )
-                return -EFAULT;
-        }
-        return 0;
+        return grant_batch(cmd, uop, count);
 
     default:
         return -ENOSYS;

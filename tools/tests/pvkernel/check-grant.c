@@ -5,7 +5,8 @@
  * table's frames, a grant mapped writable and read-only at another VA
  * (data seen on both sides, the status bits the granter sees, a revoke
  * refused while mapped), a device mapping's bus address, copies each
- * way, every bad input, and a grant PTE the guest replaces itself.
+ * way, every bad input, a long batch of copies continued when an
+ * event is pending, and a grant PTE the guest replaces itself.
  * The map and unmap errors are Xen's: a read-only grant mapped
  * writable or granted to another domain is a general error.
  */
@@ -525,6 +526,75 @@ PVTEST(grant_copy)
 
     expect(revoke(REF_COPY_SRC, GTF_permit_access | GTF_readonly) &&
            revoke(REF_COPY_DST, GTF_permit_access), "copy grants in use");
+}
+
+/* ---------------------------------------------------------------------
+ * A long batch
+ */
+
+#define LONG_COPIES (PAGE_SIZE / 2)
+
+static struct gnttab_copy long_batch[LONG_COPIES];
+static unsigned long batch_upcall_rip;
+
+static void note_batch_upcall(const struct trap_frame *f)
+{
+    if ( !batch_upcall_rip )
+        batch_upcall_rip = f->rip;
+}
+
+/* Op i copies bytes 2i and 2i+1 of from to the same place in to. */
+static long copy_page_in_pairs(unsigned long from, unsigned long to)
+{
+    struct evtchn_close c;
+    long rc;
+
+    for ( unsigned int i = 0; i < LONG_COPIES; i++ )
+        long_batch[i] = (struct gnttab_copy){
+            .source = { .u.gmfn = va_to_mfn(from), .domid = DOMID_SELF,
+                        .offset = i * 2 },
+            .dest = { .u.gmfn = va_to_mfn(to), .domid = DOMID_SELF,
+                      .offset = i * 2 },
+            .len = 2, .status = STATUS_UNSET,
+        };
+    batch_upcall_rip = 0;
+    event_hook = note_batch_upcall;
+    c.port = pend_self_event();
+    vcpu_info_of[0]->evtchn_upcall_mask = 0;
+    rc = gnttab_op(GNTTABOP_copy, long_batch, LONG_COPIES);
+    vcpu_info_of[0]->evtchn_upcall_mask = 1;
+    event_hook = NULL;
+    EXPECT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_close, &c));
+    return rc;
+}
+
+/*
+ * A batch of 2048 copies with an event pending is preempted (the upcall
+ * comes on the SYSCALL) and continued: every op is done, once, with its
+ * own status. An interrupt before the call takes the event there; the
+ * copies are simply made again then.
+ */
+PVTEST(grant_copy_long_batch_preempted)
+{
+    unsigned long from = scratch_page(), to = scratch_page();
+    uint16_t *f = (uint16_t *)from;
+    unsigned int tries = 0, okay = 0;
+    long rc;
+
+    for ( unsigned int i = 0; i < LONG_COPIES; i++ )
+        f[i] = i * 7 + 1;
+    do {
+        memset((void *)to, 0, PAGE_SIZE);
+        rc = copy_page_in_pairs(from, to);
+    } while ( upcall_place(batch_upcall_rip) == UPCALL_BEFORE_CALL &&
+              ++tries < 3 );
+    EXPECT_OK(rc);
+    expect(upcall_place(batch_upcall_rip) == UPCALL_IN_CALL,
+           "no upcall inside the batch (upcall at %#lx)", batch_upcall_rip);
+    for ( unsigned int i = 0; i < LONG_COPIES; i++ )
+        okay += long_batch[i].status == GNTST_okay;
+    EXPECT_EQ(okay, LONG_COPIES);
+    EXPECT_EQ(memcmp((void *)from, (void *)to, PAGE_SIZE), 0);
 }
 
 /* ---------------------------------------------------------------------
