@@ -222,16 +222,23 @@ int irq_guest_bind(unsigned int gsi, struct domain *d, evtchn_port_t port,
     return rc;
 }
 
+/* Under irq_lock: is gsi d's? Then its IO-APIC pin too. */
+static bool guest_pin_locked(unsigned int gsi, const struct domain *d,
+                             unsigned int *apic, unsigned int *pin)
+{
+    ASSERT(gsi < NR_GSIS);
+    return gsis[gsi].guest == d && !io_apic_gsi_pin(gsi, apic, pin);
+}
+
 void irq_guest_unbind(unsigned int gsi, const struct domain *d)
 {
     struct gsi_state *g = &gsis[gsi];
     unsigned int apic, pin;
     unsigned long flags;
 
-    ASSERT(gsi < NR_GSIS);
     spin_lock_irqsave(&irq_lock, flags);
     ASSERT(g->guest == d);
-    if ( g->guest == d && !io_apic_gsi_pin(gsi, &apic, &pin) )
+    if ( guest_pin_locked(gsi, d, &apic, &pin) )
     {
         io_apic_set_masked(apic, pin, true);
         g->guest = NULL;
@@ -244,17 +251,15 @@ void irq_guest_unbind(unsigned int gsi, const struct domain *d)
 void irq_guest_set_cpu(unsigned int gsi, const struct domain *d,
                        unsigned int cpu)
 {
-    struct gsi_state *g = &gsis[gsi];
     uint64_t dest = x86_cpu_to_apicid[cpu], rte;
     unsigned int apic, pin;
     unsigned long flags;
 
-    ASSERT(gsi < NR_GSIS);
     if ( dest > 0xff || !cpu_online(cpu) )
         return;
     spin_lock_irqsave(&irq_lock, flags);
     /* The mask bit read back is kept: a level line may await its EOI. */
-    if ( g->guest == d && !io_apic_gsi_pin(gsi, &apic, &pin) )
+    if ( guest_pin_locked(gsi, d, &apic, &pin) )
     {
         rte = io_apic_read_rte(apic, pin);
         rte &= ~(0xffULL << IO_APIC_RTE_DEST_SHIFT);
@@ -269,10 +274,8 @@ void irq_guest_eoi(unsigned int gsi, const struct domain *d)
     unsigned int apic, pin;
     unsigned long flags;
 
-    ASSERT(gsi < NR_GSIS);
     spin_lock_irqsave(&irq_lock, flags);
-    if ( g->guest == d && g->in_flight &&
-         !io_apic_gsi_pin(gsi, &apic, &pin) )
+    if ( guest_pin_locked(gsi, d, &apic, &pin) && g->in_flight )
     {
         g->in_flight = false;
         io_apic_set_masked(apic, pin, false);
