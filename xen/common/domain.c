@@ -12,6 +12,7 @@
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/percpu.h>
+#include <xen/pv-console-ring.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
 #include <xen/string.h>
@@ -396,6 +397,7 @@ void domain_kill(struct domain *d)
 
     /* Peers stop delivering into d before its vcpu_info pages go. */
     evtchn_destroy(d);
+    pv_console_ring_release(d);
     /* Its grant mappings hold references its page tables no longer will. */
     grant_table_release_mappings(d);
     /* Others' mappings of its frames must go before the frames do. */

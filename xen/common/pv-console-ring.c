@@ -10,6 +10,7 @@
 #include <xen/pv-console-ring.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
+#include <asm/pv-mm.h>
 #include <public/io/console.h>
 
 /*
@@ -56,12 +57,28 @@ static void drain(struct domain *d, evtchn_port_t port)
 
 int pv_console_ring_init(struct domain *d, mfn_t mfn)
 {
-    int port = evtchn_alloc_xen_port(d, drain);
+    struct page_info *pg = mfn_to_page(mfn);
+    int port;
 
+    if ( !get_page_and_type(pg, d, PGT_writable_page) )
+        return -EINVAL;
+    port = evtchn_alloc_xen_port(d, drain);
     if ( port < 0 )
+    {
+        put_page_and_type(pg);
         return port;
+    }
     d->console_ring_mfn = mfn;
     d->console_ring_port = port;
 
     return port;
+}
+
+void pv_console_ring_release(struct domain *d)
+{
+    if ( !d->console_ring_port )
+        return;
+    d->console_ring_port = 0;
+    put_page_and_type(mfn_to_page(d->console_ring_mfn));
+    d->console_ring_mfn = INVALID_MFN;
 }

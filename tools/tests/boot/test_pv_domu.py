@@ -35,7 +35,8 @@ TO_XEN = ("(XEN) *** Serial input to Xen (type 'CTRL-a' three times to "
           "switch input)")
 DOMU_CHECKS = ["domu_map_foreign_frames_refused", "domu_foreign_domain_refused",
                "domu_ptwr_foreign_frame_bounced",
-               "domu_privileged_calls_refused", "domu_io_ports_refused"]
+               "domu_privileged_calls_refused", "domu_io_ports_refused",
+               "domu_console_ring_never_a_page_table"]
 
 
 @pytest.fixture(scope="module")

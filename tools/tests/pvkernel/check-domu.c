@@ -3,9 +3,10 @@
  * What a domU may not do: map frames that are not its own (dom0's, the
  * hypervisor's, non-RAM) by any path, name another domain in mmu_update
  * or mmuext_op, reach the machine's memory map, the platform, the
- * console's input or another domain's reservation, or touch I/O ports
- * whatever IOPL it sets. As dom0 these checks are skipped: dom0 is
- * allowed most of it, and its own checks elsewhere say so.
+ * console's input or another domain's reservation, touch I/O ports
+ * whatever IOPL it sets, or make its console ring a page table. As dom0
+ * these checks are skipped: dom0 is allowed most of it, and its own
+ * checks elsewhere say so.
  */
 #include "pvkernel.h"
 
@@ -219,4 +220,29 @@ PVTEST(domu_io_ports_refused)
         fail("PCI address port under IOPL 3: trap %lu", (unsigned long)caught.vector);
     io.iopl = 0;
     EXPECT_OK(HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &io));
+}
+
+/*
+ * The console ring is written by the hypervisor (out_cons, from the
+ * guest's own out_prod): it must stay an ordinary writable frame. With
+ * no writable mapping of it left, pinning it as an L1 is refused still:
+ * the hypervisor's own reference keeps its type. (A zeroed frame is a
+ * valid empty L1: nothing else would refuse it.)
+ */
+PVTEST(domu_console_ring_never_a_page_table)
+{
+    unsigned long mfn = start_info->console.domU.mfn, va;
+    long rc;
+
+    need_domu();
+    if ( !start_info->console.domU.evtchn )
+        check_skip("no console ring");
+    va = mfn_to_va(mfn);
+    memset((void *)va, 0, PAGE_SIZE);
+    EXPECT_OK(remap_ro(va));
+    rc = mmuext(MMUEXT_PIN_L1_TABLE, mfn);
+    expect(rc < 0, "the console ring was pinned as an L1 (rc %ld)", rc);
+    if ( !rc )
+        EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, mfn));
+    EXPECT_OK(remap_rw(va));
 }

@@ -17,9 +17,11 @@
  * the ring's size are a broken ring: its contents are dropped, out_cons
  * set to out_prod. Input ("in") is never produced: a domU reads nothing.
  *
- * The frame stays the domain's; it is only mapped while a notification
- * is served, from the domain's own hypercall, so it cannot be freed
- * meanwhile.
+ * The ring holds a general and a writable-type reference on its frame
+ * from init to release: out_cons is written from the guest's own
+ * out_prod, so the frame must never be freed to someone else or become
+ * a page table or descriptor page while the hypervisor may write it.
+ * It is only mapped while a notification is served.
  */
 
 #include <xen/types.h>
@@ -33,5 +35,11 @@ struct domain;
  * negative errno.
  */
 int pv_console_ring_init(struct domain *d, mfn_t mfn);
+
+/*
+ * At d's death, once its event channels are closed (no drain can come):
+ * drops the frame's references. Nothing if d has no ring.
+ */
+void pv_console_ring_release(struct domain *d);
 
 #endif /* XEN_PV_CONSOLE_RING_H */

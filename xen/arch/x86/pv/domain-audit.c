@@ -248,6 +248,8 @@ static int audit_paused(struct expected *x)
         }
     if ( !mfn_eq(d->arch.pirq_eoi_mfn, INVALID_MFN) )
         hold(x, d->arch.pirq_eoi_mfn, true);
+    if ( d->console_ring_port )
+        hold(x, d->console_ring_mfn, true);
 
     /* Each page's counts against what its holders account for. */
     spin_lock(&d->page_alloc_lock);
