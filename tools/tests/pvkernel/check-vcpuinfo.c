@@ -3,6 +3,7 @@
  * VCPUOP_register_vcpu_info: vCPU 0's vcpu_info moves into a page of the
  * kernel's own, for good (once only), so this check runs last and the
  * kernel's pointer follows it. Events and time must then arrive there.
+ * Then shared_info, rid of it, is shown to stay an ordinary page.
  */
 #include "pvkernel.h"
 
@@ -45,4 +46,30 @@ PVTEST(vcpu_register_vcpu_info)
     /* Once only. */
     EXPECT_ERR(HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, 0, &info),
                EINVAL);
+}
+
+/*
+ * shared_info is a hypervisor page the hypervisor keeps writing (event
+ * bits, the wallclock): it must never take another type than writable,
+ * even with no writable mapping of it left. With vCPU 0's vcpu_info
+ * moved out (above), its contents can be made a valid empty L1 (all
+ * zeros), so only the hypervisor's own type reference refuses the pin.
+ */
+PVTEST(vcpu_shared_info_never_a_page_table)
+{
+    static uint8_t saved[PAGE_SIZE];
+    unsigned long mfn = start_info->shared_info >> PAGE_SHIFT;
+    long rc;
+
+    if ( (unsigned long)vcpu_info_of[0] - (unsigned long)shared < PAGE_SIZE )
+        check_skip("vCPU 0's vcpu_info is still in shared_info");
+    memcpy(saved, shared, PAGE_SIZE);
+    memset(shared, 0, PAGE_SIZE);
+    EXPECT_OK(remap_ro((unsigned long)shared));
+    rc = mmuext(MMUEXT_PIN_L1_TABLE, mfn);
+    expect(rc < 0, "shared_info was pinned as an L1 (rc %ld)", rc);
+    if ( !rc )
+        EXPECT_OK(mmuext(MMUEXT_UNPIN_TABLE, mfn));
+    EXPECT_OK(remap_rw((unsigned long)shared));
+    memcpy(shared, saved, PAGE_SIZE);
 }

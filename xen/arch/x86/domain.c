@@ -56,11 +56,20 @@ mfn_t pv_zero_mfn(void)
     return zero_mfn;
 }
 
-/* A xenheap page becomes readable and mappable by d (shared_info). */
+/*
+ * A xenheap page becomes readable and mappable by d (shared_info, grant
+ * frames). The hypervisor keeps writing it, so it holds a writable type
+ * reference of its own for as long as it is shared: with the guest's
+ * mappings gone the type stays, and the page can never be validated as
+ * a page table or descriptor page (the guest would then choose PTEs by
+ * sending itself events).
+ */
 void share_xen_page_with_guest(void *va, struct domain *d)
 {
     struct page_info *pg = virt_to_page(va);
 
+    ASSERT(!(pg->type_info & PGT_count_mask));
+    pg->type_info = PGT_writable_page | PGT_validated | 1;
     page_set_owner(pg, d);
     page_set_flag(pg, PGC_allocated);
     arch_fetch_and_add(&pg->count_info, 1);
