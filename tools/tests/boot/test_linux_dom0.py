@@ -131,3 +131,12 @@ def test_linux_dom0_full_directmap(workdir, guest, full_directmap):
     b = boot_linux(workdir, guest, "bios", xen_gz=full_directmap)
     assert_userspace(b)
     assert not b.has("no direct map)"), b
+
+
+def test_linux_dom0_on_the_guest_copy_walk(workdir, guest):
+    """guest_copy_walk: every copy to and from dom0 takes the slow path
+    (the software walk holding each table and the page), which otherwise
+    only finishes copies that faulted; Linux reaches userspace on it."""
+    b = boot_linux(workdir, guest, "bios", extra="guest_copy_walk")
+    assert_userspace(b)
+    assert not b.has("Unknown command line option"), b

@@ -65,6 +65,8 @@ CONFIGS = [
     ("bios-xapic", "bios", 2, "x2apic=0"),
     # Room for 16 MiB more: the reservation checks reach max_pages.
     ("bios-dom0-mem-max", "bios", 1, "dom0_mem=64M,max:80M"),
+    # Every guest copy through the software walk (guest-access.c).
+    ("bios-smp2-copy-walk", "bios", 2, "guest_copy_walk"),
 ]
 
 

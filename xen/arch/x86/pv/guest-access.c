@@ -14,50 +14,133 @@
  * and the common case costs no mapping at all, with or without a
  * direct map.
  *
- * Known gap, for the page-reference work: the frame is not referenced
- * while it is copied, so another vCPU of the same guest could unmap and
- * give it back in between; only a guest's own memory is at stake, and
- * only through a hypercall racing its own page-table change.
+ * The slow path holds what it walks (get_guest_frame()): each table as
+ * a validated table while its entry is read, the page for as long as it
+ * is copied, as a writable page for a write. Another vCPU changing the
+ * tables meanwhile makes the copy fail or go where the guest's tables
+ * said at some instant, never into a frame that was freed or retyped.
  */
 #include <xen/domain_page.h>
 #include <xen/lib.h>
+#include <xen/param.h>
 #include <xen/sched.h>
 #include <xen/string.h>
 #include <asm/extable.h>
 #include <asm/guest_access.h>
 #include <asm/page.h>
+#include <asm/page-owner.h>
 #include <asm/pv.h>
+#include <asm/pv-mm.h>
 
-/* The frame behind va for v, as the guest could reach it; or invalid. */
-mfn_t guest_va_to_mfn(const struct vcpu *v, unsigned long va, bool write)
+/* Drops what get_guest_frame() took. */
+static void put_guest_frame(struct page_info *pg, bool write)
+{
+    if ( write )
+        put_page_type(pg);
+    put_page(pg);
+}
+
+/*
+ * The frame behind va for v, as the guest could reach it, referenced
+ * (and of writable type, if write) until put_guest_frame(); or NULL.
+ *
+ * Each table of the walk is held as a validated table of its level
+ * while its entry is read, and the entry is read again once the frame
+ * it names is held: a table unhooked and freed by another vCPU
+ * meanwhile (and reused, with contents of the guest's choosing) is
+ * never followed, and the frame returned is the one the entry names
+ * with it held. A write never lands in a page table, a descriptor page
+ * or a free frame, whatever the guest's other vCPUs do.
+ */
+static struct page_info *get_guest_frame(const struct vcpu *v,
+                                         unsigned long va, bool write)
 {
     static const unsigned int shift[] = { 0, PAGE_SHIFT, L2_PAGE_SHIFT,
                                           L3_PAGE_SHIFT, L4_PAGE_SHIFT };
+    struct domain *d = v->domain;
     mfn_t mfn = pv_active_root(v);
+    struct page_info *table, *next = NULL;
     unsigned int level;
 
     if ( !is_canonical_address(va) ||
          (va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END) ||
          mfn_eq(mfn, INVALID_MFN) )
-        return INVALID_MFN;
+        return NULL;
+    table = mfn_to_page(mfn);
+    if ( !get_page(table, d) )
+        return NULL;
+    if ( get_table_type_ref(table) != 4 )
+    {
+        put_page(table);
+        return NULL;
+    }
 
     for ( level = 4; level >= 1; level-- )
     {
         const pgentry_t *t = map_domain_page(mfn);
-        pgentry_t e = read_atomic(&t[(va >> shift[level]) & 511]);
+        const pgentry_t *slot = &t[(va >> shift[level]) & 511];
+        pgentry_t e = read_atomic(slot);
+        struct domain *owner;
+        bool held = false;
 
-        unmap_domain_page(t);
-        if ( !(e & _PAGE_PRESENT) || !(e & _PAGE_USER) ||
-             (write && !(e & _PAGE_RW)) )
-            return INVALID_MFN;
-        /* PV guests get no superpages (validation refuses PSE). */
-        if ( level > 1 && (e & _PAGE_PSE) )
-            return INVALID_MFN;
+        next = NULL;
         mfn = maddr_to_mfn(e & PTE_ADDR_MASK);
+        /* PV guests get no superpages (validation refuses PSE). */
+        if ( (e & _PAGE_PRESENT) && (e & _PAGE_USER) &&
+             (!write || (e & _PAGE_RW)) && (level == 1 || !(e & _PAGE_PSE)) &&
+             mfn_valid(mfn) )
+        {
+            next = mfn_to_page(mfn);
+            if ( level > 1 )
+            {
+                held = get_page(next, d);
+                if ( held && get_table_type_ref(next) != level - 1 )
+                {
+                    put_page(next);
+                    held = false;
+                }
+            }
+            else
+            {
+                /* A frame of another domain: a grant or dom0's mapping. */
+                owner = page_get_owner(next);
+                held = owner && get_page(next, owner);
+                if ( held && write && get_page_type(next, PGT_writable_page) )
+                {
+                    put_page(next);
+                    held = false;
+                }
+            }
+            /* Held as what the entry said, if the entry still says it. */
+            if ( held && read_atomic(slot) != e )
+            {
+                if ( level > 1 )
+                    put_page_and_type(next);
+                else
+                    put_guest_frame(next, write);
+                held = false;
+            }
+        }
+        unmap_domain_page(t);
+        put_page_and_type(table);
+        /* dom0 may map I/O frames: never reached through this walk. */
+        if ( !held )
+            return NULL;
+        table = next;
     }
 
-    /* dom0 may map I/O frames, even past the physical address width. */
-    return mfn_valid(mfn) ? mfn : INVALID_MFN;
+    return next;
+}
+
+mfn_t guest_va_to_mfn(const struct vcpu *v, unsigned long va, bool write)
+{
+    struct page_info *pg = get_guest_frame(v, va, write);
+
+    if ( !pg )
+        return INVALID_MFN;
+    put_guest_frame(pg, write);
+
+    return page_to_mfn(pg);
 }
 
 /* Calls fn on each page-sized piece of [va, va + len); bytes left. */
@@ -76,14 +159,15 @@ static unsigned long for_each_guest_piece(unsigned long va, unsigned long len,
     {
         unsigned long off = va & ~PAGE_MASK;
         unsigned long n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
-        mfn_t mfn = guest_va_to_mfn(v, va, write);
+        struct page_info *pg = get_guest_frame(v, va, write);
         char *p;
 
-        if ( mfn_eq(mfn, INVALID_MFN) )
+        if ( !pg )
             return len;
-        p = map_domain_page(mfn);
+        p = map_domain_page(page_to_mfn(pg));
         fn(p + off, n, arg);
         unmap_domain_page(p);
+        put_guest_frame(pg, write);
         va += n;
         len -= n;
     }
@@ -130,12 +214,20 @@ static bool guest_range_ok(unsigned long va, unsigned long len)
     return va >= HYPERVISOR_VIRT_END;
 }
 
+/*
+ * guest_copy_walk: every copy takes the slow path, a testing aid (the
+ * PV test kernel and Linux then run on the walk alone, which otherwise
+ * only finishes copies that faulted).
+ */
+static bool opt_guest_copy_walk;
+boolean_param("guest_copy_walk", opt_guest_copy_walk);
+
 /* Whether the CPU runs on the tables the slow path would walk. */
 static bool guest_tables_loaded(void)
 {
     mfn_t root = pv_active_root(current);
 
-    return !mfn_eq(root, INVALID_MFN) &&
+    return !opt_guest_copy_walk && !mfn_eq(root, INVALID_MFN) &&
            (read_cr3() & PTE_ADDR_MASK) == mfn_to_maddr(root);
 }
 
