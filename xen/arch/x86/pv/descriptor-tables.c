@@ -161,8 +161,9 @@ static void unmap_guest_ldt(struct vcpu *v)
     {
         unsigned long va = LDT_VIRT(v->vcpu_id) + (i << PAGE_SHIFT);
 
-        put_page_and_type(mfn_to_page(_mfn(v->arch.ldt_frames[i])));
+        /* Unmapped first: the frame may be writable once it is put. */
         perdomain_set_l1e(v->arch.gdt_l1, va, 0);
+        put_page_and_type(mfn_to_page(_mfn(v->arch.ldt_frames[i])));
     }
     v->arch.ldt_ents = 0;
     v->arch.ldt_base = 0;
