@@ -37,6 +37,7 @@
 
 struct mapcache_window {
     uint32_t inuse;          /* bit n: slot n mapped; this CPU only */
+    unsigned long unmaps;    /* ever, each counted before its bit clears */
     pgentry_t *l1;           /* this window's MAPCACHE_SLOTS PTEs */
     unsigned long va;        /* address of slot 0 */
 #ifdef CONFIG_DEBUG
@@ -189,6 +190,11 @@ void unmap_domain_page(const void *ptr)
 
     w->l1[slot] = 0;
     invlpg((void *)(va & PAGE_MASK));
+    /*
+     * Seen by any CPU that sees the bit clear (stores stay in order);
+     * one instruction, as an interrupt's own unmap may come between.
+     */
+    asm volatile ( "incq %0" : "+m" (w->unmaps) :: "memory" );
 
     /* One instruction: no interrupt of this CPU sees it half done. */
     asm volatile ( "btrl %1, %0" : "+m" (w->inuse) : "r" (slot) : "memory" );
@@ -234,6 +240,17 @@ unsigned long mapcache_exits_checked(void)
 unsigned int mapcache_slots_in_use(void)
 {
     return hweight32(windows[smp_processor_id()].inuse);
+}
+
+unsigned long mapcache_va_unmaps(unsigned long va)
+{
+    unsigned long cpu = (va - MAPCACHE_VIRT_START) >> PAGE_SHIFT;
+
+    cpu /= MAPCACHE_SLOTS;
+    if ( va < MAPCACHE_VIRT_START || cpu >= CONFIG_NR_CPUS )
+        return 0;
+
+    return read_atomic(&windows[cpu].unmaps);
 }
 
 bool mapcache_va_in_use(unsigned long va)

@@ -59,5 +59,11 @@ int mapcache_cpu_init(unsigned int cpu);
  * that is busy mapping, the answer is stale as soon as it is given.
  */
 bool mapcache_va_in_use(unsigned long va);
+/*
+ * How many unmaps the CPU owning va's window has done (0 outside the
+ * mapcache). A slot whose in-use bit reads clear was released at least
+ * once since a snapshot of this that no longer matches.
+ */
+unsigned long mapcache_va_unmaps(unsigned long va);
 
 #endif /* XEN_DOMAIN_PAGE_H */

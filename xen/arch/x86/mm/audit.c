@@ -412,18 +412,22 @@ static mfn_t leaf_mfn(pgentry_t e, unsigned int level)
 
 /*
  * Another CPU may release a mapcache slot between the read of its PTE
- * and the look at its in-use bit (unmap clears the PTE, then the bit):
- * a slot whose bit is clear and whose PTE has changed since, or whose
- * bit is set again, was being released or reused, not left mapped.
+ * and the look at its in-use bit (unmap clears the PTE, counts the
+ * unmap, then clears the bit), and may map and release it again, the
+ * same frame in the same slot, before the PTE is read a second time. A
+ * slot whose bit is clear is a finding only if its PTE still reads the
+ * same, its bit is still clear, and its CPU has done no unmap since
+ * before the first read (unmaps: the count then).
  */
 static bool slot_released(const pgentry_t *t, unsigned int i, pgentry_t e,
-                          unsigned long va)
+                          unsigned long va, unsigned long unmaps)
 {
     if ( va < MAPCACHE_VIRT_START || va >= MAPCACHE_VIRT_END ||
          mapcache_va_in_use(va) )
         return false;
 
-    return read_atomic(&t[i]) != e || mapcache_va_in_use(va);
+    return read_atomic(&t[i]) != e || mapcache_va_in_use(va) ||
+           mapcache_va_unmaps(va) != unmaps;
 }
 
 /* One table at level (4 down to 1) covering va_base upwards. */
@@ -437,13 +441,14 @@ static void walk_table(const struct walk *w, mfn_t table, unsigned int level,
     t = map_domain_page(table);
     for ( i = 0; i < PAGETABLE_ENTRIES; i++ )
     {
-        pgentry_t e = t[i];
         unsigned long va = canonical(va_base + ((unsigned long)i << shift));
+        unsigned long unmaps = level == 1 ? mapcache_va_unmaps(va) : 0;
+        pgentry_t e = read_atomic(&t[i]);
         bool leaf_nx = nx || (e & _PAGE_NX);
 
         if ( !(e & _PAGE_PRESENT) ||
              (level == 4 && shared_with_idle(w, i, e, va)) ||
-             (level == 1 && slot_released(t, i, e, va)) )
+             (level == 1 && slot_released(t, i, e, va, unmaps)) )
             continue;
         if ( level == 1 || (level < 4 && (e & _PAGE_PSE)) )
             visit_leaf(w, va, leaf_mfn(e, level),
