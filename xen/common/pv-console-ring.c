@@ -9,7 +9,9 @@
 #include <xen/lib.h>
 #include <xen/pv-console-ring.h>
 #include <xen/sched.h>
+#include <xen/smp.h>
 #include <xen/spinlock.h>
+#include <xen/timer.h>
 #include <asm/pv-mm.h>
 #include <public/io/console.h>
 
@@ -25,12 +27,19 @@ static void drain(struct domain *d, evtchn_port_t port)
     struct xencons_interface *ring;
     XENCONS_RING_IDX cons, prod;
     char buf[128];
-
-    /* A stale send on a port closed and reused since: not the ring's. */
-    if ( port != d->console_ring_port )
-        return;
+    bool held_back = false;
 
     spin_lock(&drain_lock);
+    /*
+     * A stale send on a port closed and reused since: not the ring's.
+     * Or the ring is gone (released under this lock: no timer is armed
+     * again after that).
+     */
+    if ( !port || port != d->console_ring_port )
+    {
+        spin_unlock(&drain_lock);
+        return;
+    }
     ring = map_domain_page(d->console_ring_mfn);
     cons = read_atomic(&ring->out_cons);
     prod = read_atomic(&ring->out_prod);
@@ -40,19 +49,38 @@ static void drain(struct domain *d, evtchn_port_t port)
         cons = prod;
     while ( cons != prod )
     {
-        unsigned int n = 0;
+        unsigned int want = min(prod - cons, (unsigned int)sizeof(buf));
+        unsigned int n = console_budget_take(d, want), i;
 
-        while ( cons != prod && n < sizeof(buf) )
-            buf[n++] = ring->out[MASK_XENCONS_IDX(cons++, ring->out)];
+        for ( i = 0; i < n; i++ )
+            buf[i] = ring->out[MASK_XENCONS_IDX(cons + i, ring->out)];
         console_domain_write(d, buf, n);
+        cons += n;
+        if ( n < want )
+        {
+            held_back = true;
+            break;
+        }
     }
     /* Every byte read before the guest may overwrite it. */
     smp_mb();
     write_atomic(&ring->out_cons, cons);
     unmap_domain_page(ring);
+    /* Over its share: the rest waits in the ring, the guest with it. */
+    if ( held_back )
+        set_timer(&d->console_ring_timer,
+                  console_budget_ready_at(d, min(prod - cons,
+                                                 (unsigned int)sizeof(buf))));
     spin_unlock(&drain_lock);
 
     evtchn_notify_port(d, port);
+}
+
+static void drain_later(void *data)
+{
+    struct domain *d = data;
+
+    drain(d, read_atomic(&d->console_ring_port));
 }
 
 int pv_console_ring_init(struct domain *d, mfn_t mfn)
@@ -69,6 +97,7 @@ int pv_console_ring_init(struct domain *d, mfn_t mfn)
         return port;
     }
     d->console_ring_mfn = mfn;
+    init_timer(&d->console_ring_timer, drain_later, d, smp_processor_id());
     d->console_ring_port = port;
 
     return port;
@@ -78,7 +107,11 @@ void pv_console_ring_release(struct domain *d)
 {
     if ( !d->console_ring_port )
         return;
+    spin_lock(&drain_lock);
     d->console_ring_port = 0;
+    spin_unlock(&drain_lock);
+    /* Disarmed, and a drain it started (which may map the frame) over. */
+    kill_timer(&d->console_ring_timer);
     put_page_and_type(mfn_to_page(d->console_ring_mfn));
     d->console_ring_mfn = INVALID_MFN;
 }

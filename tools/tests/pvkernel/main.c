@@ -18,6 +18,10 @@
  *                 them, one summary line
  *   fuzz_seed=S   the fuzzer's seed (decimal or 0x hex; default 1)
  *   fuzz_log=K    print each fuzz call from the K-th on, before it is made
+ *   console_flood=BYTES
+ *                 a domU's check console_share_of_the_line writes BYTES
+ *                 through its console ring, then through console_io
+ *                 (check-console.c); without it that check is skipped
  */
 #include <stdarg.h>
 
@@ -201,6 +205,13 @@ static unsigned long long parse_number(const char *s)
         v = v * base + d;
     }
     return v;
+}
+
+unsigned long option_number(const char *name)
+{
+    char num[24];
+
+    return option(name, num, sizeof(num)) ? parse_number(num) : 0;
 }
 
 /* The setjmp lives here, away from the runner's loop variables. */

@@ -173,6 +173,8 @@ void crash(const char *why) __attribute__((noreturn));
 void grant_hold_for_audit(void);
 /* Whether option name (name or name=...) is on the command line. */
 bool option_set(const char *name);
+/* The number given as name=N (decimal or 0x hex), or 0 without one. */
+unsigned long option_number(const char *name);
 /* True under Xenon, false under Xen: for the few checks where they differ. */
 bool on_xenon(void);
 void poweroff(unsigned int reason) __attribute__((noreturn));

@@ -536,6 +536,7 @@ void console_domain_gone(struct domain *d)
     domain_line_emit(d);
     spin_unlock(&console_lock);
     local_irq_restore(flags);
+    console_budget_report(d);
 }
 
 /*
@@ -568,7 +569,10 @@ long do_console_io(unsigned long cmd, unsigned long count,
                 return -EFAULT;
             if ( !d->is_privileged )
             {
-                console_domain_write(d, buf, n);
+                /* Over its share: dropped whole, and counted (as Xen's
+                 * guest printk drops lines over its rate limit). */
+                if ( console_budget_take_all(d, n) )
+                    console_domain_write(d, buf, n);
                 done += n;
                 continue;
             }

@@ -2,6 +2,7 @@
 #ifndef XEN_CONSOLE_H
 #define XEN_CONSOLE_H
 
+#include <xen/time.h>
 #include <xen/types.h>
 
 /*
@@ -50,6 +51,25 @@ void console_input_notify(void);
  */
 struct domain;
 void console_domain_write(struct domain *d, const char *s, size_t n);
+
+/*
+ * A domU's share of the line (console_domu_rate=RATE[,BURST], bytes a
+ * second and bytes at once; defaults 4096 and 65536; RATE 0: no limit).
+ * console_budget_take() grants up to want bytes now, at least one if any
+ * budget is left, and charges them; console_budget_ready_at() says when
+ * want bytes (at most a burst) would be granted.
+ * console_budget_take_all() grants all n bytes or none; none are counted
+ * as dropped. A caller that throws bytes away itself says so with
+ * console_budget_dropped(). What was dropped is printed when the domain
+ * is granted bytes again (once a second at most), and at its death. Any
+ * context but interrupt handlers.
+ */
+size_t console_budget_take(struct domain *d, size_t want);
+bool console_budget_take_all(struct domain *d, size_t n);
+s_time_t console_budget_ready_at(const struct domain *d, size_t want);
+void console_budget_dropped(struct domain *d, size_t n);
+/* Prints what d lost and not yet reported (at its death). */
+void console_budget_report(struct domain *d);
 
 /*
  * A domU is being destroyed: what it wrote of an unfinished line is

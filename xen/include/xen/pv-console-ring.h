@@ -12,8 +12,10 @@
  * an event channel whose other end is the hypervisor. On each of the
  * guest's notifications everything between out_cons and out_prod is
  * printed as the domain's console_io writes are, a line at a time with
- * its "(d<id>) " prefix, out_cons is advanced to out_prod, and the
- * guest is notified back (room in the ring). Indexes further apart than
+ * its "(d<id>) " prefix, as far as its share of the line allows
+ * (console_budget_take(); a timer drains the rest once it does),
+ * out_cons is advanced past what was printed, and the guest is notified
+ * back (room in the ring). Indexes further apart than
  * the ring's size are a broken ring: its contents are dropped, out_cons
  * set to out_prod. Input ("in") is never produced: a domU reads nothing.
  *

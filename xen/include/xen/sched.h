@@ -162,9 +162,13 @@ struct domain {
     /* A domU's console_io output, held until its line is complete. */
     char console_line[DOMAIN_CONSOLE_LINE];
     unsigned int console_len;
+    /* Its share of the line (console_budget_take()), and what it lost. */
+    s_time_t console_tat, console_reported;
+    unsigned long console_dropped;
     /* A domU's console ring (xen/pv-console-ring.h); port 0: none. */
     mfn_t console_ring_mfn;
     uint32_t console_ring_port;
+    struct timer console_ring_timer;    /* drains it once budget is back */
 
     struct arch_domain arch;
 };
