@@ -19,6 +19,7 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/spinlock.h>
 #include <xen/string.h>
 #include <xen/vmap.h>
 #include <asm/guest_access.h>
@@ -26,12 +27,20 @@
 #include <asm/pv.h>
 #include <public/vcpu.h>
 
+/*
+ * Any vCPU of the domain may register any other's: two at once for one
+ * vCPU must not both pass the once-only check (the loser's references
+ * and mapping would leak). Registration is rare; one lock will do.
+ */
+static DEFINE_SPINLOCK(register_lock);
+
 long pv_register_vcpu_info(struct vcpu *v, unsigned long arg)
 {
     struct vcpu_register_vcpu_info info;
     struct vcpu_info *new;
     struct page_info *pg;
     unsigned int i;
+    long rc = 0;
     char *map;
 
     if ( copy_from_guest_va(&info, arg, sizeof(info)) )
@@ -41,22 +50,35 @@ long pv_register_vcpu_info(struct vcpu *v, unsigned long arg)
         return -ENXIO;
     if ( (info.offset & 7) || info.rsvd )
         return -EINVAL;
-    if ( v->arch.vcpu_info_page )
-        return -EINVAL; /* once only, as in Xen */
     if ( !mfn_valid(_mfn(info.mfn)) )
         return -EINVAL;
     pg = mfn_to_page(_mfn(info.mfn));
-    if ( !get_page_and_type(pg, v->domain, PGT_writable_page) )
-        return -EINVAL;
 
-    map = map_domain_page_global(_mfn(info.mfn));
-    if ( !map )
+    spin_lock(&register_lock);
+    if ( v->arch.vcpu_info_page )
+        rc = -EINVAL; /* once only, as in Xen */
+    else if ( !get_page_and_type(pg, v->domain, PGT_writable_page) )
+        rc = -EINVAL;
+    else if ( !(map = map_domain_page_global(_mfn(info.mfn))) )
     {
         put_page_and_type(pg);
-        return -ENOMEM;
+        rc = -ENOMEM;
     }
+    if ( rc )
+    {
+        spin_unlock(&register_lock);
+        return rc;
+    }
+
     new = (struct vcpu_info *)(map + info.offset);
-    memcpy(new, v->vcpu_info, sizeof(*new));
+    /* vCPUs past shared_info's 32 slots start with events masked. */
+    if ( v->vcpu_info )
+        memcpy(new, v->vcpu_info, sizeof(*new));
+    else
+    {
+        memset(new, 0, sizeof(*new));
+        new->evtchn_upcall_mask = 1;
+    }
     /* Every word may hold something: make the guest look at them all. */
     for ( i = 0; i < sizeof(new->evtchn_pending_sel) * 8; i++ )
         set_bit(i, &new->evtchn_pending_sel);
@@ -65,6 +87,7 @@ long pv_register_vcpu_info(struct vcpu *v, unsigned long arg)
     v->arch.vcpu_info_page = map;
     v->arch.vcpu_info_mfn = _mfn(info.mfn);
     write_atomic(&v->vcpu_info, new);
+    spin_unlock(&register_lock);
 
     return 0;
 }

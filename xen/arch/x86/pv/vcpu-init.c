@@ -9,6 +9,7 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/spinlock.h>
 #include <xen/string.h>
 #include <xen/xmalloc.h>
 #include <asm/guest_access.h>
@@ -112,20 +113,34 @@ static int set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
     return 0;
 }
 
+/*
+ * Two vCPUs initialising one other vCPU at once must not both pass the
+ * checks (the loser's table and GDT references would leak). Rare: one
+ * lock will do.
+ */
+static DEFINE_SPINLOCK(initialise_lock);
+
 long pv_vcpu_initialise(struct vcpu *v, unsigned long arg)
 {
     struct vcpu_guest_context *c;
     long rc;
 
-    if ( !test_bit(_VPF_down, &v->pause_flags) )
-        return -EINVAL;
-    if ( !mfn_eq(v->arch.guest_table, INVALID_MFN) )
-        return -EEXIST;
     c = xmalloc(struct vcpu_guest_context);
     if ( !c )
         return -ENOMEM;
-    rc = copy_from_guest_va(c, arg, sizeof(*c)) ? -EFAULT
-                                                 : set_info_guest(v, c);
+    if ( copy_from_guest_va(c, arg, sizeof(*c)) )
+    {
+        xfree(c);
+        return -EFAULT;
+    }
+    spin_lock(&initialise_lock);
+    if ( !test_bit(_VPF_down, &v->pause_flags) )
+        rc = -EINVAL;
+    else if ( !mfn_eq(v->arch.guest_table, INVALID_MFN) )
+        rc = -EEXIST;
+    else
+        rc = set_info_guest(v, c);
+    spin_unlock(&initialise_lock);
     xfree(c);
 
     return rc;
